@@ -1,0 +1,234 @@
+package io.agenthub.dev;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.math.BigInteger;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.Signature;
+import java.security.interfaces.RSAPrivateCrtKey;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.security.spec.RSAPublicKeySpec;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+/**
+ * A minimal OpenID Connect issuer for dev mode and tests: discovery document, JWKS and a token
+ * endpoint that signs an RS256 access token for any local user, organisation and roles. The
+ * service verifies these tokens exactly as it verifies a real provider's (discovery, signature,
+ * issuer, audience, expiry), so nothing in the request path knows it runs locally.
+ *
+ * <pre>
+ * curl -s -X POST http://127.0.0.1:8180/token -d sub=alice -d org_id=acme -d roles=owner
+ * </pre>
+ *
+ * <p>Like {@link EmbeddedPostgres}, one issuer per JVM survives dev-mode reloads through system
+ * properties.
+ */
+public final class LocalIssuer {
+
+    public static final String AUDIENCE = "agent-hub";
+    public static final String KEY_ID = "agent-hub-local";
+    private static final String PROPERTY_PREFIX = "agenthub.local-issuer.";
+    private static final Logger LOG = Logger.getLogger(LocalIssuer.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final String url;
+    private final PrivateKey privateKey;
+
+    private LocalIssuer(String url, PrivateKey privateKey) {
+        this.url = url;
+        this.privateKey = privateKey;
+    }
+
+    public String url() {
+        return url;
+    }
+
+    /** The issuer this JVM runs, or null. */
+    public static LocalIssuer running() {
+        String url = System.getProperty(PROPERTY_PREFIX + "url");
+        String key = System.getProperty(PROPERTY_PREFIX + "private-key");
+        if (url == null || key == null) {
+            return null;
+        }
+        try {
+            return new LocalIssuer(url, KeyFactory.getInstance("RSA")
+                    .generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(key))));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Starts the issuer once per JVM. With a {@code keyDir} the signing key is kept there, so
+     * dev-mode tokens outlive restarts; {@code port} 0 picks a free port, and a taken port falls
+     * back to a free one.
+     */
+    public static synchronized LocalIssuer start(Path keyDir, int port) {
+        LocalIssuer running = running();
+        if (running != null) {
+            return running;
+        }
+        try {
+            KeyPair keys = loadOrCreateKeys(keyDir);
+            HttpServer server = bind(port);
+            String url = "http://127.0.0.1:" + server.getAddress().getPort();
+            RSAPrivateCrtKey privateKey = (RSAPrivateCrtKey) keys.getPrivate();
+            Map<String, Object> jwks = Map.of("keys", List.of(Map.of("kty", "RSA", "kid", KEY_ID, "use", "sig",
+                    "alg", "RS256", "n", unsigned(privateKey.getModulus()), "e", unsigned(privateKey.getPublicExponent()))));
+            Map<String, Object> discovery = new LinkedHashMap<>();
+            discovery.put("issuer", url);
+            discovery.put("jwks_uri", url + "/jwks");
+            discovery.put("token_endpoint", url + "/token");
+            discovery.put("response_types_supported", List.of("token"));
+            discovery.put("subject_types_supported", List.of("public"));
+            discovery.put("id_token_signing_alg_values_supported", List.of("RS256"));
+            LocalIssuer issuer = new LocalIssuer(url, privateKey);
+            server.createContext("/.well-known/openid-configuration", exchange -> respond(exchange, 200, discovery));
+            server.createContext("/jwks", exchange -> respond(exchange, 200, jwks));
+            server.createContext("/token", issuer::token);
+            server.setExecutor(Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "local-issuer");
+                t.setDaemon(true);
+                return t;
+            }));
+            server.start();
+            System.setProperty(PROPERTY_PREFIX + "url", url);
+            System.setProperty(PROPERTY_PREFIX + "private-key", Base64.getEncoder().encodeToString(privateKey.getEncoded()));
+            LOG.infof("Local OIDC issuer on %s: POST %s/token -d sub=<user> -d org_id=<org> -d roles=<owner|admin|member|viewer>",
+                    url, url);
+            return issuer;
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException("Could not start the local OIDC issuer: " + e.getMessage(), e);
+        }
+    }
+
+    /** Signs an access token with standard claims plus {@code extra}; expiry relative to now. */
+    public String sign(String subject, Map<String, Object> extra, long expiresInSeconds) {
+        Map<String, Object> claims = new LinkedHashMap<>();
+        long now = Instant.now().getEpochSecond();
+        claims.put("iss", url);
+        claims.put("sub", subject);
+        claims.put("aud", AUDIENCE);
+        claims.put("iat", now);
+        claims.put("exp", now + expiresInSeconds);
+        claims.put("jti", UUID.randomUUID().toString());
+        claims.putAll(extra);
+        return signJwt(privateKey, KEY_ID, claims);
+    }
+
+    /** RS256 compact JWS; public so tests can sign with keys of their own (forged tokens). */
+    public static String signJwt(PrivateKey key, String keyId, Map<String, Object> claims) {
+        try {
+            Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
+            String header = b64.encodeToString(JSON.writeValueAsBytes(Map.of("alg", "RS256", "typ", "JWT", "kid", keyId)));
+            String payload = b64.encodeToString(JSON.writeValueAsBytes(claims));
+            Signature signature = Signature.getInstance("SHA256withRSA");
+            signature.initSign(key);
+            signature.update((header + "." + payload).getBytes(StandardCharsets.US_ASCII));
+            return header + "." + payload + "." + b64.encodeToString(signature.sign());
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void token(HttpExchange exchange) throws IOException {
+        if (!"POST".equals(exchange.getRequestMethod())) {
+            respond(exchange, 405, Map.of("error", "invalid_request", "error_description", "use POST"));
+            return;
+        }
+        Map<String, String> form = parseForm(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+        String subject = form.get("sub");
+        if (subject == null || subject.isBlank()) {
+            respond(exchange, 400, Map.of("error", "invalid_request", "error_description", "sub is required"));
+            return;
+        }
+        Map<String, Object> extra = new HashMap<>();
+        extra.put("org_id", form.getOrDefault("org_id", "local"));
+        extra.put("roles", Arrays.stream(form.getOrDefault("roles", "member").split(",")).map(String::strip).toList());
+        extra.put("email", form.getOrDefault("email", subject + "@" + extra.get("org_id") + ".local"));
+        extra.put("name", form.getOrDefault("name", subject));
+        long expiresIn = Long.parseLong(form.getOrDefault("expires_in", "3600"));
+        respond(exchange, 200, Map.of("access_token", sign(subject, extra, expiresIn), "token_type", "Bearer",
+                "expires_in", expiresIn));
+    }
+
+    private static Map<String, String> parseForm(String body) {
+        Map<String, String> form = new HashMap<>();
+        for (String pair : body.split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) {
+                form.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                        URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+            }
+        }
+        return form;
+    }
+
+    private static void respond(HttpExchange exchange, int status, Object body) throws IOException {
+        byte[] bytes = JSON.writeValueAsBytes(body);
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    private static HttpServer bind(int port) throws IOException {
+        InetAddress loopback = InetAddress.getLoopbackAddress();
+        try {
+            return HttpServer.create(new InetSocketAddress(loopback, port), 0);
+        } catch (IOException taken) {
+            LOG.warnf("Port %d is taken; the local OIDC issuer picks a free one", port);
+            return HttpServer.create(new InetSocketAddress(loopback, 0), 0);
+        }
+    }
+
+    private static KeyPair loadOrCreateKeys(Path keyDir) throws IOException, GeneralSecurityException {
+        Path file = keyDir == null ? null : keyDir.resolve("signing-key.pk8");
+        KeyFactory rsa = KeyFactory.getInstance("RSA");
+        if (file != null && Files.isRegularFile(file)) {
+            RSAPrivateCrtKey key = (RSAPrivateCrtKey) rsa.generatePrivate(new PKCS8EncodedKeySpec(Files.readAllBytes(file)));
+            return new KeyPair(rsa.generatePublic(new RSAPublicKeySpec(key.getModulus(), key.getPublicExponent())), key);
+        }
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+        generator.initialize(2048);
+        KeyPair keys = generator.generateKeyPair();
+        if (file != null) {
+            Files.createDirectories(keyDir);
+            Files.write(file, keys.getPrivate().getEncoded());
+        }
+        return keys;
+    }
+
+    private static String unsigned(BigInteger value) {
+        byte[] bytes = value.toByteArray();
+        if (bytes.length > 1 && bytes[0] == 0) {
+            bytes = Arrays.copyOfRange(bytes, 1, bytes.length);
+        }
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+}
