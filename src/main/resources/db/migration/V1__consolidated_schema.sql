@@ -667,13 +667,11 @@ CREATE OR REPLACE TRIGGER trg_agent_metrics_updated_at BEFORE UPDATE ON agent_me
 CREATE OR REPLACE TRIGGER trg_circuit_breaker_state_updated_at BEFORE UPDATE ON circuit_breaker_state
     FOR EACH ROW EXECUTE FUNCTION update_updated_at_column();
 
-CREATE OR REPLACE TRIGGER trg_audit_logs_immutable BEFORE UPDATE OR DELETE ON audit_logs
-    FOR EACH ROW EXECUTE FUNCTION prevent_audit_modification();
-CREATE OR REPLACE TRIGGER trg_audit_logs_no_truncate BEFORE TRUNCATE ON audit_logs
+-- Statement level: the statement fails even when row-level security leaves it no rows to touch,
+-- so no role (owner and superuser included) can mistake a refused change for an empty one.
+CREATE OR REPLACE TRIGGER trg_audit_logs_immutable BEFORE UPDATE OR DELETE OR TRUNCATE ON audit_logs
     FOR EACH STATEMENT EXECUTE FUNCTION prevent_audit_modification();
-CREATE OR REPLACE TRIGGER trg_admin_audit_log_immutable BEFORE UPDATE OR DELETE ON admin_audit_log
-    FOR EACH ROW EXECUTE FUNCTION prevent_audit_modification();
-CREATE OR REPLACE TRIGGER trg_admin_audit_log_no_truncate BEFORE TRUNCATE ON admin_audit_log
+CREATE OR REPLACE TRIGGER trg_admin_audit_log_immutable BEFORE UPDATE OR DELETE OR TRUNCATE ON admin_audit_log
     FOR EACH STATEMENT EXECUTE FUNCTION prevent_audit_modification();
 
 -- ---------------------------------------------------------------------------------------------
