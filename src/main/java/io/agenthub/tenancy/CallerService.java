@@ -1,0 +1,248 @@
+package io.agenthub.tenancy;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Pattern;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.hibernate.reactive.mutiny.Mutiny;
+
+import io.agenthub.audit.AuditTrail;
+import io.agenthub.web.ApiException;
+import io.agenthub.web.RequestInfo;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Turns a verified token into a {@link Caller}: provisions unknown subjects (and, when allowed,
+ * their organisation), refuses deactivated users and suspended organisations, and records the
+ * login session. Runs in the system context because the caller is not known yet.
+ */
+@ApplicationScoped
+public class CallerService {
+
+    private static final Pattern EMAIL = Pattern.compile("^[^@\\s]+@[^@\\s]+$");
+
+    private static final String FIND = """
+            SELECT u.id, u.organization_id, u.role, u.is_active, o.status,
+                   EXISTS (SELECT 1 FROM platform_admins p WHERE p.user_id = u.id)
+            FROM users u JOIN organizations o ON o.id = u.organization_id
+            WHERE u.oidc_subject = :subject""";
+
+    private static final String TOUCH = """
+            WITH touched AS (
+                UPDATE users SET last_login_at = now(), email = COALESCE(CAST(:email AS text), email)
+                WHERE id = :user AND (last_login_at IS NULL OR last_login_at < now() - interval '1 minute'
+                                      OR email IS DISTINCT FROM COALESCE(CAST(:email AS text), email))
+                RETURNING id)
+            INSERT INTO user_sessions (user_id, organization_id, session_key, workspace_context, ip_address, user_agent, expires_at)
+            VALUES (:user, :org, :key, COALESCE(CAST(CAST(:context AS text) AS jsonb), '{}'::jsonb), CAST(CAST(:ip AS text) AS inet), CAST(:agent AS text), :expires)
+            ON CONFLICT (user_id, session_key) DO UPDATE
+                SET last_seen_at = now(),
+                    workspace_context = COALESCE(CAST(CAST(:context AS text) AS jsonb), user_sessions.workspace_context),
+                    ip_address = EXCLUDED.ip_address,
+                    user_agent = EXCLUDED.user_agent,
+                    expires_at = GREATEST(user_sessions.expires_at, EXCLUDED.expires_at)
+            RETURNING id, revoked_at IS NOT NULL""";
+
+    private final TenantTransactions transactions;
+    private final TenancyConfig config;
+    private final RequestInfo request;
+    private final AuditTrail audit;
+
+    public CallerService(TenantTransactions transactions, TenancyConfig config, RequestInfo request, AuditTrail audit) {
+        this.transactions = transactions;
+        this.config = config;
+        this.request = request;
+        this.audit = audit;
+    }
+
+    /** Token facts the caller is resolved from. */
+    public record Login(String subject, String issuer, String organizationClaim, String organizationName, String email,
+            String name, Set<String> roles, String sessionId, Long issuedAt, Long expiresAt, String workspaceContext) {
+
+        public static Login of(JsonWebToken jwt, Set<String> roles, TenancyConfig config, String workspaceContext) {
+            Object org = jwt.getClaim(config.organizationClaim());
+            Object orgName = jwt.getClaim(config.organizationNameClaim());
+            Object sid = jwt.getClaim("sid");
+            Object name = jwt.getClaim("name");
+            return new Login(jwt.getSubject(), jwt.getIssuer(), org == null ? null : unquote(org), orgName == null ? null : unquote(orgName),
+                    jwt.getClaim("email") == null ? null : unquote(jwt.getClaim("email")), name == null ? null : unquote(name),
+                    roles, sid == null ? null : unquote(sid), jwt.getIssuedAtTime() == 0 ? null : jwt.getIssuedAtTime(),
+                    jwt.getExpirationTime() == 0 ? null : jwt.getExpirationTime(), workspaceContext);
+        }
+
+        private static String unquote(Object claim) {
+            String s = claim.toString();
+            return s.length() >= 2 && s.startsWith("\"") && s.endsWith("\"") ? s.substring(1, s.length() - 1) : s;
+        }
+    }
+
+    public Uni<Caller> resolve(Login login) {
+        if (login.subject() == null || login.subject().isBlank() || login.subject().length() > 255) {
+            return Uni.createFrom().failure(ApiException.unauthorized("The token has no usable subject."));
+        }
+        return transactions.asSystem(() -> Panache.getSession().chain(session -> find(session, login.subject())
+                .chain(found -> found != null ? Uni.createFrom().item(found) : provision(session, login))
+                .chain(found -> bootstrapPlatformAdmin(session, found, login))
+                .chain(found -> admit(session, found, login))));
+    }
+
+    private record Found(UUID userId, UUID orgId, Role role, boolean active, boolean orgSuspended, boolean platformAdmin) {
+    }
+
+    private Uni<Found> find(Mutiny.Session session, String subject) {
+        return session.createNativeQuery(FIND, Object[].class).setParameter("subject", subject).getResultList()
+                .map(rows -> rows.isEmpty() ? null : toFound(rows.get(0)));
+    }
+
+    private static Found toFound(Object[] row) {
+        return new Found((UUID) row[0], (UUID) row[1], Role.of((String) row[2]), (Boolean) row[3], "suspended".equals(row[4]),
+                (Boolean) row[5]);
+    }
+
+    private Uni<Found> provision(Mutiny.Session session, Login login) {
+        String external = login.organizationClaim();
+        if (external == null || external.isBlank() || external.length() > 255) {
+            return Uni.createFrom().failure(ApiException.forbidden("The token names no organisation (claim '"
+                    + config.organizationClaim() + "')."));
+        }
+        return findOrganization(session, external)
+                .chain(orgId -> orgId != null ? Uni.createFrom().item(orgId) : createOrganization(session, login, external))
+                .chain(orgId -> session.createNativeQuery("SELECT count(*) FROM users WHERE organization_id = :org", Long.class)
+                        .setParameter("org", orgId).getSingleResult()
+                        .chain(members -> {
+                            // the first user of an organisation owns it; later ones get their token's role
+                            Role role = members == 0 ? Role.OWNER : Role.strongest(login.roles(), Role.MEMBER);
+                            return session.createNativeQuery("""
+                                    INSERT INTO users (id, organization_id, oidc_subject, email, display_name, role, last_login_at)
+                                    VALUES (:id, :org, :subject, CAST(:email AS text), CAST(:name AS text), :role, now())
+                                    ON CONFLICT (oidc_subject) DO NOTHING""")
+                                    .setParameter("id", UUID.randomUUID())
+                                    .setParameter("org", orgId)
+                                    .setParameter("subject", login.subject())
+                                    .setParameter("email", email(login.email()))
+                                    .setParameter("name", truncate(login.name(), 200))
+                                    .setParameter("role", role.value())
+                                    .executeUpdate()
+                                    .chain(inserted -> inserted == 0 ? Uni.createFrom().voidItem()
+                                            : audit.recordFor(orgId, "user.provision", "user", login.subject(), Map.of("role", role.value())));
+                        }))
+                .chain(ignored -> find(session, login.subject()));
+    }
+
+    private Uni<UUID> findOrganization(Mutiny.Session session, String external) {
+        return session.createNativeQuery("SELECT id FROM organizations WHERE external_id = :external", UUID.class)
+                .setParameter("external", external).getResultList()
+                .map(ids -> ids.isEmpty() ? null : ids.get(0));
+    }
+
+    private Uni<UUID> createOrganization(Mutiny.Session session, Login login, String external) {
+        if (!config.autoCreateOrganizations()) {
+            return Uni.createFrom().failure(ApiException.forbidden("Your organisation is not registered with Agent Hub."));
+        }
+        String base = slug(external);
+        return insertOrganization(session, login, external, base)
+                .chain(id -> id != null ? Uni.createFrom().item(id)
+                        // the slug belongs to another organisation: disambiguate
+                        : insertOrganization(session, login, external,
+                                base.substring(0, Math.min(base.length(), 55)) + "-"
+                                        + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0xffffff))))
+                .chain(id -> id != null ? Uni.createFrom().item(id) : findOrganization(session, external))
+                .chain(id -> id == null ? Uni.createFrom().failure(ApiException.conflict("The organisation could not be created."))
+                        : audit.recordFor(id, "organization.create", "organization", id, Map.of("externalId", external, "reason", "first sign-in")).replaceWith(id));
+    }
+
+    private Uni<UUID> insertOrganization(Mutiny.Session session, Login login, String external, String slug) {
+        return session.createNativeQuery("""
+                INSERT INTO organizations (name, slug, external_id) VALUES (:name, :slug, :external)
+                ON CONFLICT DO NOTHING RETURNING id""", UUID.class)
+                .setParameter("name", truncate(login.organizationName() != null ? login.organizationName() : external, 200))
+                .setParameter("slug", slug)
+                .setParameter("external", external)
+                .getResultList()
+                .map(ids -> ids.isEmpty() ? null : ids.get(0));
+    }
+
+    private Uni<Found> bootstrapPlatformAdmin(Mutiny.Session session, Found found, Login login) {
+        List<String> admins = config.platformAdminSubjects().orElse(List.of());
+        if (found.platformAdmin() || !admins.contains(login.subject())) {
+            return Uni.createFrom().item(found);
+        }
+        return session.createNativeQuery("""
+                INSERT INTO platform_admins (user_id, notes) VALUES (:user, 'granted by configuration')
+                ON CONFLICT (user_id) DO NOTHING""")
+                .setParameter("user", found.userId()).executeUpdate()
+                .replaceWith(new Found(found.userId(), found.orgId(), found.role(), found.active(), found.orgSuspended(), true));
+    }
+
+    private Uni<Caller> admit(Mutiny.Session session, Found found, Login login) {
+        if (!found.active()) {
+            return Uni.createFrom().failure(ApiException.forbidden("Your account is deactivated."));
+        }
+        if (found.orgSuspended() && !found.platformAdmin()) {
+            return Uni.createFrom().failure(ApiException.forbidden("Your organisation is suspended."));
+        }
+        Instant expires = login.expiresAt() != null && login.expiresAt() > Instant.now().getEpochSecond()
+                ? Instant.ofEpochSecond(login.expiresAt())
+                : Instant.now().plus(config.sessionTtl());
+        return session.createNativeQuery(TOUCH, Object[].class)
+                .setParameter("user", found.userId())
+                .setParameter("org", found.orgId())
+                .setParameter("email", email(login.email()))
+                .setParameter("key", sessionKey(login))
+                .setParameter("context", login.workspaceContext())
+                .setParameter("ip", request.ipAddress())
+                .setParameter("agent", request.userAgent())
+                .setParameter("expires", expires)
+                .getSingleResult()
+                .map(row -> {
+                    if ((Boolean) row[1]) {
+                        throw ApiException.unauthorized("This session has been revoked; sign in again.");
+                    }
+                    return new Caller(found.userId(), found.orgId(), login.subject(), found.role(), found.platformAdmin(),
+                            (UUID) row[0]);
+                });
+    }
+
+    /** The token's session id, or a stable digest of the login it belongs to. */
+    static String sessionKey(Login login) {
+        if (login.sessionId() != null && !login.sessionId().isBlank() && login.sessionId().length() <= 200) {
+            return "sid:" + login.sessionId();
+        }
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(
+                    (login.issuer() + "\n" + login.subject() + "\n" + login.issuedAt()).getBytes(StandardCharsets.UTF_8));
+            return "iat:" + HexFormat.of().formatHex(digest, 0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String slug(String value) {
+        String slug = value.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-+|-+$", "");
+        if (slug.isEmpty()) {
+            slug = "org";
+        }
+        return slug.length() > 63 ? slug.substring(0, 63).replaceAll("-+$", "") : slug;
+    }
+
+    private static String email(String email) {
+        return email != null && email.length() <= 320 && EMAIL.matcher(email).matches() ? email : null;
+    }
+
+    private static String truncate(String value, int max) {
+        return value == null ? null : value.substring(0, Math.min(value.length(), max));
+    }
+}

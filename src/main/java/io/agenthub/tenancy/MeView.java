@@ -1,0 +1,4 @@
+package io.agenthub.tenancy;
+
+public record MeView(UserView user, OrganizationView organization) {
+}

@@ -1,0 +1,48 @@
+package io.agenthub.tenancy;
+
+import java.util.function.Supplier;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * The one tenant binding. Every service transaction opens here, and its first statement binds the
+ * caller transaction-locally on that same connection, so row-level security sees the caller and a
+ * pooled connection never carries one tenant's identity into another's transaction.
+ */
+@ApplicationScoped
+public class TenantTransactions {
+
+    private static final String BIND = "SELECT set_config('app.current_user_id', :user, true), "
+            + "set_config('app.current_org_id', :org, true), set_config('app.is_platform_admin', :admin, true), "
+            + "set_config('app.system_context', :system, true)";
+
+    private final CurrentCaller current;
+
+    public TenantTransactions(CurrentCaller current) {
+        this.current = current;
+    }
+
+    /** A transaction bound to the current request's caller. */
+    public <T> Uni<T> inTransaction(Supplier<Uni<T>> work) {
+        Caller caller = current.get();
+        return Panache.withTransaction(() -> bind(caller.userId().toString(), caller.organizationId().toString(),
+                caller.platformAdmin(), false).chain(() -> work.get()));
+    }
+
+    /** A transaction in the explicit system context: background jobs and caller provisioning only. */
+    public <T> Uni<T> asSystem(Supplier<Uni<T>> work) {
+        return Panache.withTransaction(() -> bind("", "", false, true).chain(() -> work.get()));
+    }
+
+    private static Uni<Object> bind(String user, String org, boolean platformAdmin, boolean system) {
+        return Panache.getSession().chain(session -> session.createNativeQuery(BIND)
+                .setParameter("user", user)
+                .setParameter("org", org)
+                .setParameter("admin", platformAdmin ? "true" : "")
+                .setParameter("system", system ? "on" : "")
+                .getSingleResult());
+    }
+}

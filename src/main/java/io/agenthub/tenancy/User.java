@@ -1,0 +1,41 @@
+package io.agenthub.tenancy;
+
+import java.time.Instant;
+import java.util.UUID;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.PreUpdate;
+import jakarta.persistence.Table;
+
+@Entity
+@Table(name = "users")
+public class User {
+
+    @Id
+    public UUID id;
+    @Column(name = "organization_id")
+    public UUID organizationId;
+    @Column(name = "oidc_subject")
+    public String oidcSubject;
+    public String email;
+    @Column(name = "display_name")
+    public String displayName;
+    public String role;
+    @Column(name = "is_active")
+    public boolean active;
+    @Column(name = "last_login_at")
+    public Instant lastLoginAt;
+    @Column(name = "deactivated_at")
+    public Instant deactivatedAt;
+    @Column(name = "created_at", updatable = false)
+    public Instant createdAt;
+    @Column(name = "updated_at")
+    public Instant updatedAt;
+
+    @PreUpdate
+    void onUpdate() {
+        updatedAt = Instant.now();
+    }
+}

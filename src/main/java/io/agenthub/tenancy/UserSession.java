@@ -1,0 +1,52 @@
+package io.agenthub.tenancy;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.PreUpdate;
+import jakarta.persistence.Table;
+
+import org.hibernate.annotations.ColumnTransformer;
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
+
+@Entity
+@Table(name = "user_sessions")
+public class UserSession {
+
+    @Id
+    public UUID id;
+    @Column(name = "user_id")
+    public UUID userId;
+    @Column(name = "organization_id")
+    public UUID organizationId;
+    @Column(name = "session_key")
+    public String sessionKey;
+    @JdbcTypeCode(SqlTypes.JSON)
+    @Column(name = "workspace_context")
+    public Map<String, Object> workspaceContext;
+    @Column(name = "ip_address")
+    @ColumnTransformer(read = "host(ip_address)", write = "?::inet")
+    public String ipAddress;
+    @Column(name = "user_agent")
+    public String userAgent;
+    @Column(name = "created_at", updatable = false)
+    public Instant createdAt;
+    @Column(name = "last_seen_at")
+    public Instant lastSeenAt;
+    @Column(name = "expires_at")
+    public Instant expiresAt;
+    @Column(name = "revoked_at")
+    public Instant revokedAt;
+    @Column(name = "updated_at")
+    public Instant updatedAt;
+
+    @PreUpdate
+    void onUpdate() {
+        updatedAt = Instant.now();
+    }
+}

@@ -1,0 +1,81 @@
+package io.agenthub.web;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A refusal the client can act on. Thrown by services; the one exception mapper turns it into an
+ * {@code application/problem+json} response. Messages must never carry secrets or internals.
+ */
+public class ApiException extends RuntimeException {
+
+    private final int status;
+    private final String title;
+    private final List<Problem.FieldError> errors;
+    private final Map<String, String> headers;
+    private final Map<String, Object> extensions;
+
+    public ApiException(int status, String title, String detail) {
+        this(status, title, detail, List.of(), Map.of(), Map.of());
+    }
+
+    public ApiException(int status, String title, String detail, List<Problem.FieldError> errors,
+            Map<String, String> headers, Map<String, Object> extensions) {
+        super(detail, null, false, false);
+        this.status = status;
+        this.title = title;
+        this.errors = errors;
+        this.headers = headers;
+        this.extensions = extensions;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String title() {
+        return title;
+    }
+
+    public List<Problem.FieldError> errors() {
+        return errors;
+    }
+
+    public Map<String, String> headers() {
+        return headers;
+    }
+
+    public Map<String, Object> extensions() {
+        return extensions;
+    }
+
+    public static ApiException badRequest(String detail) {
+        return new ApiException(400, "Bad Request", detail);
+    }
+
+    public static ApiException invalidField(String field, String message) {
+        return new ApiException(400, "Bad Request", "The request is invalid.",
+                List.of(new Problem.FieldError(field, message)), Map.of(), Map.of());
+    }
+
+    public static ApiException unauthorized(String detail) {
+        return new ApiException(401, "Unauthorized", detail);
+    }
+
+    public static ApiException forbidden(String detail) {
+        return new ApiException(403, "Forbidden", detail);
+    }
+
+    /** Also what another organisation's resources look like: their existence is not revealed. */
+    public static ApiException notFound(String what) {
+        return new ApiException(404, "Not Found", what + " not found.");
+    }
+
+    public static ApiException conflict(String detail) {
+        return new ApiException(409, "Conflict", detail);
+    }
+
+    public static ApiException unprocessable(String detail) {
+        return new ApiException(422, "Unprocessable Content", detail);
+    }
+}

@@ -1,0 +1,30 @@
+package io.agenthub.web;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.UUID;
+
+/**
+ * Opaque keyset cursor: the sort key and id of the last row of a page. Clients must not parse it;
+ * a tampered cursor is a 400, never a 500.
+ */
+public record Cursor(Instant at, UUID id) {
+
+    public String encode() {
+        return Base64.getUrlEncoder().withoutPadding()
+                .encodeToString((at.toString() + "|" + id).getBytes(StandardCharsets.UTF_8));
+    }
+
+    public static Cursor decode(String cursor) {
+        if (cursor == null || cursor.isBlank()) {
+            return null;
+        }
+        try {
+            String[] parts = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8).split("\\|", 2);
+            return new Cursor(Instant.parse(parts[0]), UUID.fromString(parts[1]));
+        } catch (RuntimeException e) {
+            throw ApiException.invalidField("cursor", "is not a cursor returned by this API");
+        }
+    }
+}

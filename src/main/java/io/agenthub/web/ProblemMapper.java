@@ -1,0 +1,177 @@
+package io.agenthub.web;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.ConstraintViolationException;
+import jakarta.validation.ElementKind;
+import jakarta.validation.Path;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+
+import io.quarkus.security.AuthenticationCompletionException;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
+import io.vertx.pgclient.PgException;
+
+/**
+ * The one exception mapper: every failure leaves as {@code application/problem+json} (RFC 9457)
+ * with the request id. Bad input is a precise 4xx; only a bug is a 500, and then without detail.
+ */
+public class ProblemMapper {
+
+    private static final Logger LOG = Logger.getLogger(ProblemMapper.class);
+
+    private final RequestInfo request;
+
+    public ProblemMapper(RequestInfo request) {
+        this.request = request;
+    }
+
+    @ServerExceptionMapper
+    public Response api(ApiException e) {
+        return problem(e.status(), e.title(), e.getMessage(), e.errors(), e.headers(), e.extensions());
+    }
+
+    @ServerExceptionMapper
+    public Response validation(ConstraintViolationException e) {
+        List<Problem.FieldError> errors = new ArrayList<>();
+        for (ConstraintViolation<?> violation : e.getConstraintViolations()) {
+            errors.add(new Problem.FieldError(field(violation.getPropertyPath()), violation.getMessage()));
+        }
+        errors.sort((a, b) -> a.field().compareTo(b.field()));
+        return problem(400, "Bad Request", "The request is invalid.", errors, Map.of(), Map.of());
+    }
+
+    @ServerExceptionMapper
+    public Response json(JsonProcessingException e) {
+        if (e instanceof UnrecognizedPropertyException unknown) {
+            return problem(400, "Bad Request", "The request body has an unknown field.",
+                    List.of(new Problem.FieldError(path(unknown), "unknown field")), Map.of(), Map.of());
+        }
+        if (e instanceof MismatchedInputException mismatch && !mismatch.getPath().isEmpty()) {
+            return problem(400, "Bad Request", "A field of the request body has the wrong type.",
+                    List.of(new Problem.FieldError(path(mismatch), "wrong type or format")), Map.of(), Map.of());
+        }
+        return problem(400, "Bad Request", "The request body is not valid JSON.", List.of(), Map.of(), Map.of());
+    }
+
+    @ServerExceptionMapper({ AuthenticationFailedException.class, AuthenticationCompletionException.class,
+            UnauthorizedException.class })
+    public Response unauthenticated(RuntimeException e) {
+        return problem(401, "Unauthorized", "A valid bearer token is required.", List.of(),
+                Map.of("WWW-Authenticate", "Bearer"), Map.of());
+    }
+
+    @ServerExceptionMapper
+    public Response forbidden(ForbiddenException e) {
+        return problem(403, "Forbidden", "You are not allowed to do this.", List.of(), Map.of(), Map.of());
+    }
+
+    @ServerExceptionMapper
+    public Response web(WebApplicationException e) {
+        int status = e.getResponse().getStatus();
+        if (status >= 500) {
+            return unexpected(e);
+        }
+        Response.Status known = Response.Status.fromStatusCode(status);
+        String detail = switch (status) {
+            case 404 -> "No such resource.";
+            case 405 -> "This method is not allowed here.";
+            case 406 -> "The requested media type is not available.";
+            case 413 -> "The request body is too large.";
+            case 415 -> "The request body's media type is not supported.";
+            default -> "The request could not be handled.";
+        };
+        return problem(status, known == null ? "Error" : known.getReasonPhrase(), detail, List.of(), Map.of(), Map.of());
+    }
+
+    @ServerExceptionMapper
+    public Response unexpected(Throwable e) {
+        PgException db = cause(e, PgException.class);
+        if (db != null && db.getSqlState() != null) {
+            String state = db.getSqlState();
+            if (state.equals("23505")) {
+                return problem(409, "Conflict", "A resource with the same identifying values already exists.", List.of(),
+                        Map.of(), Map.of());
+            }
+            if (state.equals("23503")) {
+                return problem(409, "Conflict", "The resource is referenced by, or refers to, another that does not allow this.",
+                        List.of(), Map.of(), Map.of());
+            }
+            if (state.equals("23514") || state.equals("23502") || state.startsWith("22")) {
+                return problem(400, "Bad Request", "A value is out of the allowed range or format.", List.of(), Map.of(), Map.of());
+            }
+            if (state.equals("42501")) {
+                return problem(403, "Forbidden", "You are not allowed to do this.", List.of(), Map.of(), Map.of());
+            }
+        }
+        JsonProcessingException json = cause(e, JsonProcessingException.class);
+        if (json != null) {
+            return json(json);
+        }
+        ApiException api = cause(e, ApiException.class);
+        if (api != null) {
+            return api(api);
+        }
+        LOG.errorf(e, "Unexpected failure of request %s", request.requestId());
+        return problem(500, "Internal Server Error", "An unexpected error occurred; quote the request id when reporting it.",
+                List.of(), Map.of(), Map.of());
+    }
+
+    private Response problem(int status, String title, String detail, List<Problem.FieldError> errors,
+            Map<String, String> headers, Map<String, Object> extensions) {
+        Response.ResponseBuilder response = Response.status(status)
+                .type(Problem.MEDIA_TYPE)
+                .header(RequestInfoFilter.REQUEST_ID, request.requestId())
+                .entity(new Problem("about:blank", title, status, detail, null, request.requestId(), errors, extensions));
+        headers.forEach(response::header);
+        return response.build();
+    }
+
+    /** The field a client sent, without the Java method and parameter names of the path. */
+    private static String field(Path path) {
+        String parameter = null;
+        List<String> properties = new ArrayList<>();
+        for (Path.Node node : path) {
+            if (node.getKind() == ElementKind.PARAMETER) {
+                parameter = node.getName();
+            } else if (node.getKind() == ElementKind.PROPERTY || node.getKind() == ElementKind.CONTAINER_ELEMENT) {
+                properties.add(node.getName() + (node.getIndex() != null ? "[" + node.getIndex() + "]" : ""));
+            }
+        }
+        return properties.isEmpty() ? String.valueOf(parameter) : String.join(".", properties);
+    }
+
+    private static String path(JsonMappingException e) {
+        StringBuilder path = new StringBuilder();
+        for (JsonMappingException.Reference ref : e.getPath()) {
+            if (ref.getFieldName() != null) {
+                path.append(path.isEmpty() ? "" : ".").append(ref.getFieldName());
+            } else if (ref.getIndex() >= 0) {
+                path.append('[').append(ref.getIndex()).append(']');
+            }
+        }
+        return path.toString();
+    }
+
+    private static <T extends Throwable> T cause(Throwable e, Class<T> type) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return type.cast(t);
+            }
+        }
+        return null;
+    }
+}

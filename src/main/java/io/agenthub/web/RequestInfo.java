@@ -1,0 +1,40 @@
+package io.agenthub.web;
+
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+import jakarta.enterprise.context.RequestScoped;
+
+/** Where a request came from, for audit rows and problem responses. Filled once by {@link RequestInfoFilter}. */
+@RequestScoped
+public class RequestInfo {
+
+    private static final Pattern CLIENT_REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+
+    private String requestId;
+    private String ipAddress;
+    private String userAgent;
+
+    void init(String clientRequestId, String ipAddress, String userAgent) {
+        this.requestId = clientRequestId != null && CLIENT_REQUEST_ID.matcher(clientRequestId).matches()
+                ? clientRequestId
+                : UUID.randomUUID().toString();
+        this.ipAddress = ipAddress;
+        this.userAgent = userAgent == null ? null : userAgent.substring(0, Math.min(userAgent.length(), 1024));
+    }
+
+    public String requestId() {
+        if (requestId == null) {
+            requestId = UUID.randomUUID().toString();
+        }
+        return requestId;
+    }
+
+    public String ipAddress() {
+        return ipAddress;
+    }
+
+    public String userAgent() {
+        return userAgent;
+    }
+}

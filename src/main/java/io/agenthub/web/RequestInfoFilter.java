@@ -1,0 +1,33 @@
+package io.agenthub.web;
+
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerResponseContext;
+
+import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+import org.jboss.resteasy.reactive.server.ServerResponseFilter;
+
+import io.vertx.core.http.HttpServerRequest;
+
+/** Gives every request an id (the client's X-Request-Id when sane) and echoes it back. */
+public class RequestInfoFilter {
+
+    public static final String REQUEST_ID = "X-Request-Id";
+
+    private final RequestInfo info;
+
+    public RequestInfoFilter(RequestInfo info) {
+        this.info = info;
+    }
+
+    @ServerRequestFilter(preMatching = true, priority = 10)
+    public void capture(ContainerRequestContext request, HttpServerRequest http) {
+        info.init(request.getHeaderString(REQUEST_ID),
+                http.remoteAddress() == null ? null : http.remoteAddress().hostAddress(),
+                request.getHeaderString("User-Agent"));
+    }
+
+    @ServerResponseFilter
+    public void echo(ContainerResponseContext response) {
+        response.getHeaders().putSingle(REQUEST_ID, info.requestId());
+    }
+}
