@@ -123,7 +123,7 @@ CREATE TABLE IF NOT EXISTS mcp_configurations (
     transport                 text        NOT NULL CHECK (transport IN ('stdio', 'http', 'sse')),
     url                       text        CHECK (url ~ '^https?://' AND char_length(url) <= 2048),
     command                   text        CHECK (char_length(command) BETWEEN 1 AND 1024),
-    args                      jsonb       NOT NULL DEFAULT '[]'::jsonb CHECK (jsonb_typeof(args) = 'array'),
+    args                      text[]      NOT NULL DEFAULT '{}' CHECK (cardinality(args) <= 100),
     env                       jsonb       NOT NULL DEFAULT '{}'::jsonb CHECK (jsonb_typeof(env) = 'object'),
     headers                   jsonb       NOT NULL DEFAULT '{}'::jsonb CHECK (jsonb_typeof(headers) = 'object'),
     auth_type                 text        NOT NULL DEFAULT 'none' CHECK (auth_type IN ('none', 'bearer', 'oauth2')),

@@ -117,10 +117,6 @@ public class ProblemMapper {
                 return problem(403, "Forbidden", "You are not allowed to do this.", List.of(), Map.of(), Map.of());
             }
         }
-        JsonProcessingException json = cause(e, JsonProcessingException.class);
-        if (json != null) {
-            return json(json);
-        }
         ApiException api = cause(e, ApiException.class);
         if (api != null) {
             return api(api);

@@ -1,0 +1,87 @@
+package io.agenthub.mcp;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.PrePersist;
+import jakarta.persistence.PreUpdate;
+import jakarta.persistence.Table;
+
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
+
+@Entity
+@Table(name = "mcp_configurations")
+public class McpConfiguration {
+
+    @Id
+    public UUID id;
+    @Column(name = "organization_id")
+    public UUID organizationId;
+    /** Null: organisation-wide. */
+    @Column(name = "user_id")
+    public UUID userId;
+    public String name;
+    public String description;
+    public String transport;
+    public String url;
+    public String command;
+    public String[] args;
+    @JdbcTypeCode(SqlTypes.JSON)
+    public Map<String, String> env;
+    @JdbcTypeCode(SqlTypes.JSON)
+    public Map<String, String> headers;
+    @Column(name = "auth_type")
+    public String authType;
+    @Column(name = "oauth_client_id")
+    public String oauthClientId;
+    @Column(name = "oauth_client_secret_encrypted")
+    public byte[] oauthClientSecretEncrypted;
+    @Column(name = "oauth_key_id")
+    public String oauthKeyId;
+    @Column(name = "oauth_scopes")
+    public String oauthScopes;
+    @Column(name = "oauth_issuer")
+    public String oauthIssuer;
+    @Column(name = "oauth_authorization_endpoint")
+    public String oauthAuthorizationEndpoint;
+    @Column(name = "oauth_token_endpoint")
+    public String oauthTokenEndpoint;
+    @Column(name = "oauth_revocation_endpoint")
+    public String oauthRevocationEndpoint;
+    @Column(name = "oauth_registration_endpoint")
+    public String oauthRegistrationEndpoint;
+    @Column(name = "oauth_resource")
+    public String oauthResource;
+    @JdbcTypeCode(SqlTypes.JSON)
+    @Column(name = "oauth_extra_params")
+    public Map<String, String> oauthExtraParams;
+    public boolean enabled;
+    @Column(name = "created_by")
+    public UUID createdBy;
+    @Column(name = "created_at", updatable = false)
+    public Instant createdAt;
+    @Column(name = "updated_at")
+    public Instant updatedAt;
+
+    @PrePersist
+    void onCreate() {
+        if (id == null) {
+            id = UUID.randomUUID();
+        }
+        createdAt = updatedAt = Instant.now();
+    }
+
+    @PreUpdate
+    void onUpdate() {
+        updatedAt = Instant.now();
+    }
+
+    public boolean isPersonal() {
+        return userId != null;
+    }
+}

@@ -1,0 +1,41 @@
+package io.agenthub.mcp;
+
+import java.util.List;
+import java.util.Map;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+
+/**
+ * Body of create (all required fields) and update (only the fields to change). {@code scope} is
+ * fixed at creation: {@code organization} (admins) or {@code personal}.
+ */
+public record McpConfigurationRequest(
+        @Pattern(regexp = "organization|personal") String scope,
+        @Pattern(regexp = "^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$", message = "letters, digits, '_', '.', '-'; at most 64") String name,
+        @Size(max = 2000) String description,
+        @Pattern(regexp = "stdio|http|sse") String transport,
+        @Pattern(regexp = "^https?://\\S+$", message = "must be an http(s) URL") @Size(max = 2048) String url,
+        @Size(min = 1, max = 1024) String command,
+        @Size(max = 100) List<@NotBlank @Size(max = 4096) String> args,
+        @Size(max = 100) Map<@Pattern(regexp = "^[A-Za-z_][A-Za-z0-9_]{0,127}$") String, @Size(max = 8192) String> env,
+        @Size(max = 50) Map<@Pattern(regexp = "^[A-Za-z0-9-]{1,128}$") String, @Size(max = 8192) String> headers,
+        @Pattern(regexp = "none|bearer|oauth2") String authType,
+        @Valid OAuthSettings oauth,
+        Boolean enabled) {
+
+    /** Client settings for MCP servers that are OAuth 2.1 resource servers; endpoints are discovered when omitted. */
+    public record OAuthSettings(
+            @Size(max = 512) String clientId,
+            @Size(max = 2048) String scopes,
+            @Size(max = 2048) String issuer,
+            @Pattern(regexp = "^https?://\\S+$") String authorizationEndpoint,
+            @Pattern(regexp = "^https?://\\S+$") String tokenEndpoint,
+            @Pattern(regexp = "^https?://\\S+$") String revocationEndpoint,
+            @Pattern(regexp = "^https?://\\S+$") String registrationEndpoint,
+            @Size(max = 2048) String resource,
+            @Size(max = 20) Map<@Pattern(regexp = "^[A-Za-z0-9_.-]{1,64}$") String, @Size(max = 1024) String> extraParams) {
+    }
+}

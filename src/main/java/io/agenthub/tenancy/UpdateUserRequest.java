@@ -1,0 +1,10 @@
+package io.agenthub.tenancy;
+
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+
+public record UpdateUserRequest(
+        @Pattern(regexp = "owner|admin|member|viewer") String role,
+        Boolean active,
+        @Size(min = 1, max = 200) String displayName) {
+}

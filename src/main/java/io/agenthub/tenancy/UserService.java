@@ -1,0 +1,108 @@
+package io.agenthub.tenancy;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.agenthub.audit.AuditTrail;
+import io.agenthub.web.ApiException;
+import io.agenthub.web.Cursor;
+import io.agenthub.web.Page;
+import io.quarkus.panache.common.Parameters;
+import io.quarkus.panache.common.Sort;
+import io.smallrye.mutiny.Uni;
+
+@ApplicationScoped
+public class UserService {
+
+    private final TenantTransactions transactions;
+    private final CurrentCaller current;
+    private final UserRepository users;
+    private final AuditTrail audit;
+
+    public UserService(TenantTransactions transactions, CurrentCaller current, UserRepository users, AuditTrail audit) {
+        this.transactions = transactions;
+        this.current = current;
+        this.users = users;
+        this.audit = audit;
+    }
+
+    public Uni<Page<UserView>> list(String role, Boolean active, int limit, Cursor cursor) {
+        Caller caller = current.get();
+        // platform admins see every organisation through RLS; this endpoint is about the caller's own
+        StringBuilder query = new StringBuilder("organizationId = :org");
+        Parameters params = Parameters.with("org", caller.organizationId());
+        if (role != null) {
+            query.append(" and role = :role");
+            params = params.and("role", role);
+        }
+        if (active != null) {
+            query.append(" and active = :active");
+            params = params.and("active", active);
+        }
+        if (cursor != null) {
+            query.append(" and (createdAt > :at or (createdAt = :at and id > :id))");
+            params = params.and("at", cursor.at()).and("id", cursor.id());
+        }
+        Parameters bound = params;
+        return transactions.inTransaction(() -> users.find(query.toString(), Sort.ascending("createdAt", "id"), bound)
+                .page(0, limit + 1).list()
+                .map(rows -> Page.of(rows, limit, u -> new Cursor(u.createdAt, u.id), u -> UserView.of(u, null))));
+    }
+
+    public Uni<UserView> get(UUID id) {
+        Caller caller = current.get();
+        return transactions.inTransaction(() -> find(caller, id).map(u -> UserView.of(u, null)));
+    }
+
+    public Uni<UserView> update(UUID id, UpdateUserRequest request) {
+        Caller caller = current.get();
+        caller.requireRole(Role.ADMIN);
+        return transactions.inTransaction(() -> find(caller, id).chain(user -> {
+            Role before = Role.of(user.role);
+            Role after = request.role() == null ? before : Role.of(request.role());
+            boolean deactivating = Boolean.FALSE.equals(request.active()) && user.active;
+            if ((before == Role.OWNER || after == Role.OWNER) && before != after && caller.role() != Role.OWNER) {
+                throw ApiException.forbidden("Only an owner can grant or take away the owner role.");
+            }
+            Uni<Void> guard = before == Role.OWNER && user.active && (after != Role.OWNER || deactivating)
+                    ? users.count("organizationId = ?1 and role = 'owner' and active = true and id <> ?2", caller.organizationId(), id)
+                            .invoke(others -> {
+                                if (others == 0) {
+                                    throw ApiException.conflict("The last owner of an organization cannot be demoted or deactivated.");
+                                }
+                            }).replaceWithVoid()
+                    : Uni.createFrom().voidItem();
+            return guard.chain(() -> {
+                Map<String, Object> changes = new LinkedHashMap<>();
+                if (after != before) {
+                    changes.put("role", Map.of("from", before.value(), "to", after.value()));
+                    user.role = after.value();
+                }
+                if (request.active() != null && request.active() != user.active) {
+                    changes.put("active", Map.of("from", user.active, "to", request.active()));
+                    user.active = request.active();
+                    user.deactivatedAt = request.active() ? null : Instant.now();
+                }
+                if (request.displayName() != null && !request.displayName().equals(user.displayName)) {
+                    changes.put("displayName", Map.of("to", request.displayName()));
+                    user.displayName = request.displayName();
+                }
+                if (changes.isEmpty()) {
+                    return Uni.createFrom().item(UserView.of(user, null));
+                }
+                return users.flush()
+                        .chain(() -> audit.record(deactivating ? "user.deactivate" : "user.update", "user", user.id, changes))
+                        .replaceWith(() -> UserView.of(user, null));
+            });
+        }));
+    }
+
+    private Uni<User> find(Caller caller, UUID id) {
+        return users.find("id = ?1 and organizationId = ?2", id, caller.organizationId()).firstResult()
+                .onItem().ifNull().failWith(() -> ApiException.notFound("User"));
+    }
+}
