@@ -67,6 +67,12 @@ public class ProblemMapper {
         return problem(400, "Bad Request", "The request body is not valid JSON.", List.of(), Map.of(), Map.of());
     }
 
+    /** Overrides the framework's own mapper for this subtype, which answers plain JSON. */
+    @ServerExceptionMapper
+    public Response mismatch(MismatchedInputException e) {
+        return json(e);
+    }
+
     @ServerExceptionMapper({ AuthenticationFailedException.class, AuthenticationCompletionException.class,
             UnauthorizedException.class })
     public Response unauthenticated(RuntimeException e) {
@@ -82,8 +88,16 @@ public class ProblemMapper {
     @ServerExceptionMapper
     public Response web(WebApplicationException e) {
         int status = e.getResponse().getStatus();
+        JsonProcessingException json = cause(e, JsonProcessingException.class);
+        if (json != null && status == 400) {
+            return json(json);
+        }
         if (status >= 500) {
             return unexpected(e);
+        }
+        if (status == 404 && e.getCause() != null) {
+            // JAX-RS answers 404 when a path or query parameter does not convert; it is bad input
+            return problem(400, "Bad Request", "A path or query parameter is malformed.", List.of(), Map.of(), Map.of());
         }
         Response.Status known = Response.Status.fromStatusCode(status);
         String detail = switch (status) {

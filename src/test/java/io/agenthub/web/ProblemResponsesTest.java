@@ -1,0 +1,133 @@
+package io.agenthub.web;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.containsString;
+
+import java.util.Map;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.agenthub.testing.Api;
+import io.agenthub.testing.Tokens;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+
+/** Every class of bad input gets a precise 4xx problem+json, and nothing stored is lost. */
+@QuarkusTest
+class ProblemResponsesTest {
+
+    static Api owner;
+
+    @BeforeEach
+    void signIn() {
+        if (owner == null) {
+            owner = Api.signIn(Tokens.unique("owner"), Tokens.unique("problems"), "owner");
+        }
+    }
+
+    @Test
+    void malformedJsonIs400() {
+        owner.request().body("{\"scope\": \"user\", ").post("/api/system-prompts")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("title", equalTo("Bad Request"))
+                .body("detail", equalTo("The request body is not valid JSON."))
+                .body("requestId", notNullValue())
+                .body(not(containsString("Exception")));
+    }
+
+    @Test
+    void wrongTypeNamesTheField() {
+        owner.request().body("{\"scope\": \"user\", \"name\": \"n\", \"content\": \"c\", \"priority\": \"high\"}")
+                .post("/api/system-prompts")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("errors.field", hasItem("priority"));
+    }
+
+    @Test
+    void unknownFieldsAreRejected() {
+        owner.request().body(Map.of("scope", "user", "name", "n", "content", "c", "admin", true)).post("/api/system-prompts")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("errors[0].field", equalTo("admin"))
+                .body("errors[0].message", equalTo("unknown field"));
+    }
+
+    @Test
+    void validationErrorsListEveryOffendingField() {
+        owner.request().body(Map.of("scope", "galaxy", "name", "", "content", "c", "priority", -1)).post("/api/system-prompts")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("errors.field", hasItem("scope"))
+                .body("errors.field", hasItem("name"))
+                .body("errors.field", hasItem("priority"));
+        owner.request().body(Map.of("scope", "personal", "name", "bad name!", "transport", "stdio", "command", "x"))
+                .post("/api/mcp/configurations")
+                .then().statusCode(400).body("errors.field", hasItem("name"));
+        owner.request().body(Map.of("scope", "personal", "name", "web", "transport", "http"))
+                .post("/api/mcp/configurations")
+                .then().statusCode(400).body("errors[0].field", equalTo("url"));
+    }
+
+    @Test
+    void missingBodyIs400() {
+        owner.request().post("/api/system-prompts").then().statusCode(400).contentType("application/problem+json");
+    }
+
+    @Test
+    void oversizedBodyIs413() {
+        String huge = "x".repeat(1_100_000);
+        owner.request().body(Map.of("scope", "user", "name", "big", "content", huge)).post("/api/system-prompts")
+                .then().statusCode(413);
+    }
+
+    @Test
+    void tooLongContentIs400() {
+        owner.request().body(Map.of("scope", "user", "name", "long", "content", "x".repeat(100_001))).post("/api/system-prompts")
+                .then().statusCode(400).body("errors.field", hasItem("content"));
+    }
+
+    @Test
+    void paginationParametersAreChecked() {
+        owner.request().get("/api/users?limit=101").then().statusCode(400).body("errors.field", hasItem("limit"));
+        owner.request().get("/api/users?limit=0").then().statusCode(400);
+        owner.request().get("/api/users?limit=abc").then().statusCode(400).contentType("application/problem+json");
+        owner.request().get("/api/users?cursor=not-a-cursor").then().statusCode(400).body("errors.field", hasItem("cursor"));
+    }
+
+    @Test
+    void malformedIdsAre400AndUnknownRoutes404() {
+        owner.request().get("/api/users/not-a-uuid").then().statusCode(400).contentType("application/problem+json");
+        owner.request().get("/api/nothing-here").then().statusCode(404).contentType("application/problem+json");
+    }
+
+    @Test
+    void wrongMethodAndMediaTypeAreProblems() {
+        owner.request().put("/api/me").then().statusCode(405).contentType("application/problem+json");
+        given().auth().oauth2(owner.token()).contentType(ContentType.TEXT).body("hello").post("/api/system-prompts")
+                .then().statusCode(415).contentType("application/problem+json");
+    }
+
+    @Test
+    void duplicatesAre409AndKeepTheOriginal() {
+        String id = owner.request().body(Map.of("scope", "organization", "name", "dup", "transport", "stdio", "command", "one"))
+                .post("/api/mcp/configurations").then().statusCode(201).extract().path("id");
+        owner.request().body(Map.of("scope", "organization", "name", "dup", "transport", "stdio", "command", "two"))
+                .post("/api/mcp/configurations").then().statusCode(409).contentType("application/problem+json");
+        owner.request().get("/api/mcp/configurations/" + id).then().statusCode(200).body("command", equalTo("one"));
+    }
+
+    @Test
+    void badWorkspaceHeaderIs400() {
+        owner.request().header("X-Workspace-Context", "[1,2]").get("/api/me")
+                .then().statusCode(400).body("errors[0].field", equalTo("X-Workspace-Context"));
+    }
+
+    @Test
+    void clientRequestIdIsEchoed() {
+        owner.request().header("X-Request-Id", "trace-123").get("/api/users/not-a-uuid")
+                .then().statusCode(400).header("X-Request-Id", "trace-123").body("requestId", equalTo("trace-123"));
+    }
+}
