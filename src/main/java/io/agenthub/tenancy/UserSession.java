@@ -29,8 +29,8 @@ public class UserSession {
     @JdbcTypeCode(SqlTypes.JSON)
     @Column(name = "workspace_context")
     public Map<String, Object> workspaceContext;
-    @Column(name = "ip_address")
-    @ColumnTransformer(read = "host(ip_address)", write = "?::inet")
+    @ColumnTransformer(read = "host(ip_address)")
+    @Column(name = "ip_address", insertable = false, updatable = false)
     public String ipAddress;
     @Column(name = "user_agent")
     public String userAgent;
