@@ -149,7 +149,8 @@ public class CallerService {
     }
 
     private Uni<UUID> createOrganization(Mutiny.Session session, Login login, String external) {
-        if (!config.autoCreateOrganizations()) {
+        // configured platform admins bootstrap their own organisation, or nobody could ever register one
+        if (!config.autoCreateOrganizations() && !config.platformAdminSubjects().orElse(List.of()).contains(login.subject())) {
             return Uni.createFrom().failure(ApiException.forbidden("Your organisation is not registered with Agent Hub."));
         }
         String base = slug(external);
