@@ -21,6 +21,14 @@ class ServiceStartsTest {
     }
 
     @Test
+    void openApiDescribesTheApi() {
+        given().accept("application/json").when().get("/q/openapi")
+                .then().statusCode(200)
+                .body("paths", org.hamcrest.Matchers.hasKey("/api/me"))
+                .body("paths", org.hamcrest.Matchers.hasKey("/api/mcp/configurations/effective/export"));
+    }
+
+    @Test
     void metricsAreServedAsPrometheusText() {
         given().accept("text/plain; version=0.0.4").when().get("/q/metrics")
                 .then().statusCode(200)

@@ -80,7 +80,7 @@ class ProblemResponsesTest {
     void oversizedBodyIs413() {
         String huge = "x".repeat(1_100_000);
         owner.request().body(Map.of("scope", "user", "name", "big", "content", huge)).post("/api/system-prompts")
-                .then().statusCode(413);
+                .then().statusCode(413).contentType("application/problem+json");
     }
 
     @Test
