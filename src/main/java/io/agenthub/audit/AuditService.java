@@ -101,8 +101,8 @@ public class AuditService {
         }
         Cursor cursor = q.page.cursor();
         if (cursor != null) {
-            f.add("(createdAt < :at or (createdAt = :at and id < :id))", "at", cursor.at());
-            f.params = f.params.and("id", cursor.id());
+            f.query.append(" and ").append(Cursor.BEFORE);
+            f.params = cursor.bind(f.params);
         }
     }
 

@@ -1,25 +1,21 @@
 package io.agenthub.mcp;
 
-import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
-import jakarta.persistence.Id;
-import jakarta.persistence.PrePersist;
-import jakarta.persistence.PreUpdate;
 import jakarta.persistence.Table;
+
+import io.agenthub.tenancy.TrackedEntity;
 
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
 
 @Entity
 @Table(name = "mcp_configurations")
-public class McpConfiguration {
+public class McpConfiguration extends TrackedEntity {
 
-    @Id
-    public UUID id;
     @Column(name = "organization_id")
     public UUID organizationId;
     /** Null: organisation-wide. */
@@ -63,23 +59,6 @@ public class McpConfiguration {
     public boolean enabled;
     @Column(name = "created_by")
     public UUID createdBy;
-    @Column(name = "created_at", updatable = false)
-    public Instant createdAt;
-    @Column(name = "updated_at")
-    public Instant updatedAt;
-
-    @PrePersist
-    void onCreate() {
-        if (id == null) {
-            id = UUID.randomUUID();
-        }
-        createdAt = updatedAt = Instant.now();
-    }
-
-    @PreUpdate
-    void onUpdate() {
-        updatedAt = Instant.now();
-    }
 
     public boolean isPersonal() {
         return userId != null;

@@ -53,8 +53,8 @@ public class McpConfigurationService {
         }
         Parameters params = Parameters.with("org", caller.organizationId()).and("user", caller.userId());
         if (cursor != null) {
-            query.append(" and (createdAt > :at or (createdAt = :at and id > :id))");
-            params = params.and("at", cursor.at()).and("id", cursor.id());
+            query.append(" and ").append(Cursor.AFTER);
+            params = cursor.bind(params);
         }
         Parameters bound = params;
         return transactions.inTransaction(() -> configurations.find(query.toString(), Sort.ascending("createdAt", "id"), bound)

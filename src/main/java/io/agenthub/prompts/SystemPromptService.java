@@ -51,8 +51,8 @@ public class SystemPromptService {
             params = params.and("scope", scope);
         }
         if (cursor != null) {
-            query.append(" and (createdAt > :at or (createdAt = :at and id > :id))");
-            params = params.and("at", cursor.at()).and("id", cursor.id());
+            query.append(" and ").append(Cursor.AFTER);
+            params = cursor.bind(params);
         }
         Parameters bound = params;
         return transactions.inTransaction(() -> prompts.find(query.toString(), Sort.ascending("createdAt", "id"), bound)

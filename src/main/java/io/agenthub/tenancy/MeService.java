@@ -43,12 +43,9 @@ public class MeService {
 
     public Uni<Page<SessionView>> sessions(int limit, Cursor cursor) {
         Caller caller = current.get();
-        String query = "userId = :user" + (cursor == null ? "" : " and (createdAt < :at or (createdAt = :at and id < :id))");
+        String query = "userId = :user" + (cursor == null ? "" : " and " + Cursor.BEFORE);
         Parameters params = Parameters.with("user", caller.userId());
-        if (cursor != null) {
-            params = params.and("at", cursor.at()).and("id", cursor.id());
-        }
-        Parameters bound = params;
+        Parameters bound = cursor == null ? params : cursor.bind(params);
         return transactions.inTransaction(() -> sessions.find(query, Sort.descending("createdAt", "id"), bound)
                 .page(0, limit + 1).list()
                 .map(rows -> Page.of(rows, limit, s -> new Cursor(s.createdAt, s.id), s -> SessionView.of(s, caller.sessionId()))));

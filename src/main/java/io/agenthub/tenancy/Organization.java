@@ -2,13 +2,9 @@ package io.agenthub.tenancy;
 
 import java.time.Instant;
 import java.util.Map;
-import java.util.UUID;
 
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
-import jakarta.persistence.Id;
-import jakarta.persistence.PrePersist;
-import jakarta.persistence.PreUpdate;
 import jakarta.persistence.Table;
 
 import org.hibernate.annotations.JdbcTypeCode;
@@ -16,10 +12,8 @@ import org.hibernate.type.SqlTypes;
 
 @Entity
 @Table(name = "organizations")
-public class Organization {
+public class Organization extends TrackedEntity {
 
-    @Id
-    public UUID id;
     public String name;
     public String slug;
     @Column(name = "external_id")
@@ -32,23 +26,6 @@ public class Organization {
     public Integer maxUsers;
     @Column(name = "suspended_at")
     public Instant suspendedAt;
-    @Column(name = "created_at", updatable = false)
-    public Instant createdAt;
-    @Column(name = "updated_at")
-    public Instant updatedAt;
-
-    @PrePersist
-    void onCreate() {
-        if (id == null) {
-            id = UUID.randomUUID();
-        }
-        createdAt = updatedAt = Instant.now();
-    }
-
-    @PreUpdate
-    void onUpdate() {
-        updatedAt = Instant.now();
-    }
 
     public boolean isSuspended() {
         return "suspended".equals(status);

@@ -5,16 +5,12 @@ import java.util.UUID;
 
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
-import jakarta.persistence.Id;
-import jakarta.persistence.PreUpdate;
 import jakarta.persistence.Table;
 
 @Entity
 @Table(name = "users")
-public class User {
+public class User extends TrackedEntity {
 
-    @Id
-    public UUID id;
     @Column(name = "organization_id")
     public UUID organizationId;
     @Column(name = "oidc_subject")
@@ -29,13 +25,4 @@ public class User {
     public Instant lastLoginAt;
     @Column(name = "deactivated_at")
     public Instant deactivatedAt;
-    @Column(name = "created_at", updatable = false)
-    public Instant createdAt;
-    @Column(name = "updated_at")
-    public Instant updatedAt;
-
-    @PreUpdate
-    void onUpdate() {
-        updatedAt = Instant.now();
-    }
 }

@@ -44,8 +44,8 @@ public class UserService {
             params = params.and("active", active);
         }
         if (cursor != null) {
-            query.append(" and (createdAt > :at or (createdAt = :at and id > :id))");
-            params = params.and("at", cursor.at()).and("id", cursor.id());
+            query.append(" and ").append(Cursor.AFTER);
+            params = cursor.bind(params);
         }
         Parameters bound = params;
         return transactions.inTransaction(() -> users.find(query.toString(), Sort.ascending("createdAt", "id"), bound)

@@ -6,8 +6,6 @@ import java.util.UUID;
 
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
-import jakarta.persistence.Id;
-import jakarta.persistence.PreUpdate;
 import jakarta.persistence.Table;
 
 import org.hibernate.annotations.ColumnTransformer;
@@ -16,10 +14,8 @@ import org.hibernate.type.SqlTypes;
 
 @Entity
 @Table(name = "user_sessions")
-public class UserSession {
+public class UserSession extends TrackedEntity {
 
-    @Id
-    public UUID id;
     @Column(name = "user_id")
     public UUID userId;
     @Column(name = "organization_id")
@@ -34,19 +30,10 @@ public class UserSession {
     public String ipAddress;
     @Column(name = "user_agent")
     public String userAgent;
-    @Column(name = "created_at", updatable = false)
-    public Instant createdAt;
     @Column(name = "last_seen_at")
     public Instant lastSeenAt;
     @Column(name = "expires_at")
     public Instant expiresAt;
     @Column(name = "revoked_at")
     public Instant revokedAt;
-    @Column(name = "updated_at")
-    public Instant updatedAt;
-
-    @PreUpdate
-    void onUpdate() {
-        updatedAt = Instant.now();
-    }
 }

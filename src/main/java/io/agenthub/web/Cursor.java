@@ -5,11 +5,22 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.UUID;
 
+import io.quarkus.panache.common.Parameters;
+
 /**
  * Opaque keyset cursor: the sort key and id of the last row of a page. Clients must not parse it;
  * a tampered cursor is a 400, never a 500.
  */
 public record Cursor(Instant at, UUID id) {
+
+    /** HQL keyset clauses for pages ordered by (createdAt, id) ascending or descending. */
+    public static final String AFTER = "(createdAt > :at or (createdAt = :at and id > :id))";
+    public static final String BEFORE = "(createdAt < :at or (createdAt = :at and id < :id))";
+
+    /** Adds this cursor's values to the parameters of an {@link #AFTER} or {@link #BEFORE} clause. */
+    public Parameters bind(Parameters params) {
+        return params.and("at", at).and("id", id);
+    }
 
     public String encode() {
         return Base64.getUrlEncoder().withoutPadding()
