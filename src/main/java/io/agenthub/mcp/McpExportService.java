@@ -5,7 +5,6 @@ import java.util.Map;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.agenthub.tenancy.TenantTransactions;
-import io.agenthub.web.ApiException;
 import io.smallrye.mutiny.Uni;
 
 /** Builds the effective MCP export for the caller. */
@@ -14,18 +13,18 @@ public class McpExportService {
 
     private final TenantTransactions transactions;
     private final McpConfigurationService configurations;
+    private final McpCredentials credentials;
 
-    public McpExportService(TenantTransactions transactions, McpConfigurationService configurations) {
+    public McpExportService(TenantTransactions transactions, McpConfigurationService configurations, McpCredentials credentials) {
         this.transactions = transactions;
         this.configurations = configurations;
+        this.credentials = credentials;
     }
 
+    /** With {@code includeSecrets}, OAuth servers the caller connected get an Authorization header with a fresh token. */
     public Uni<Map<String, Object>> export(boolean includeSecrets) {
-        if (includeSecrets) {
-            // fresh OAuth bearer tokens for the caller's own connections arrive with the OAuth flows
-            throw ApiException.unprocessable("Exporting secrets needs connected OAuth servers; none are available yet.");
-        }
-        return transactions.inTransaction(() -> configurations.effectiveInTransaction()
-                .map(list -> McpExport.of(list, Map.of())));
+        return transactions.inTransaction(() -> configurations.effectiveInTransaction())
+                .chain(list -> (includeSecrets ? credentials.headers(list) : Uni.createFrom().item(Map.<String, Map<String, String>>of()))
+                        .map(headers -> McpExport.of(list, headers)));
     }
 }

@@ -1,0 +1,79 @@
+package io.agenthub.housekeeping;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import io.agenthub.oauth.TokenCipher;
+import io.agenthub.oauth.OAuthConfig;
+import io.agenthub.tenancy.TenantTransactions;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Removes expired sessions, OAuth states and dead OAuth tokens, and re-encrypts tokens made with a
+ * retired key. Every replica schedules it; a transaction-scoped advisory lock lets one run at a time.
+ */
+@ApplicationScoped
+public class HousekeepingJob {
+
+    private static final Logger LOG = Logger.getLogger(HousekeepingJob.class);
+    /** Advisory lock key of this job: the same on every replica. */
+    static final long LOCK = 0x4147454e54L;
+
+    private final TenantTransactions transactions;
+    private final TokenCipher cipher;
+    private final OAuthConfig config;
+    private final MeterRegistry meters;
+
+    public HousekeepingJob(TenantTransactions transactions, TokenCipher cipher, OAuthConfig config, MeterRegistry meters) {
+        this.transactions = transactions;
+        this.cipher = cipher;
+        this.config = config;
+        this.meters = meters;
+    }
+
+    public record Result(boolean ran, int sessions, int states, int tokens, int reencrypted) {
+    }
+
+    @Scheduled(every = "${agent-hub.oauth.housekeeping.every}", delayed = "30s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> scheduled() {
+        return run().replaceWithVoid()
+                .onFailure().recoverWithUni(e -> {
+                    LOG.errorf(e, "Housekeeping failed");
+                    return Uni.createFrom().voidItem();
+                });
+    }
+
+    public Uni<Result> run() {
+        return transactions.asSystem(() -> Panache.getSession().chain(session -> session
+                .createNativeQuery("SELECT pg_try_advisory_xact_lock(" + LOCK + ")", Boolean.class).getSingleResult()
+                .chain(locked -> {
+                    if (!locked) {
+                        return Uni.createFrom().item(new Result(false, 0, 0, 0, 0));
+                    }
+                    return count(session, "cleanup_expired_sessions")
+                            .chain(sessions -> count(session, "cleanup_expired_oauth_states")
+                                    .chain(states -> count(session, "cleanup_expired_oauth_tokens")
+                                            .chain(tokens -> cipher.rotate(session, config.housekeeping().rotationBatch())
+                                                    .map(rotated -> new Result(true, sessions, states, tokens, rotated)))));
+                })))
+                .invoke(result -> {
+                    if (result.ran()) {
+                        meters.counter("agent_hub_cleanup_rows", "kind", "sessions").increment(result.sessions());
+                        meters.counter("agent_hub_cleanup_rows", "kind", "oauth_states").increment(result.states());
+                        meters.counter("agent_hub_cleanup_rows", "kind", "oauth_tokens").increment(result.tokens());
+                        meters.counter("agent_hub_tokens_reencrypted").increment(result.reencrypted());
+                        LOG.infof("Housekeeping removed %d sessions, %d OAuth states, %d OAuth tokens; re-encrypted %d",
+                                result.sessions(), result.states(), result.tokens(), result.reencrypted());
+                    }
+                });
+    }
+
+    private static Uni<Integer> count(org.hibernate.reactive.mutiny.Mutiny.Session session, String function) {
+        return session.createNativeQuery("SELECT " + function + "()", Integer.class).getSingleResult();
+    }
+}

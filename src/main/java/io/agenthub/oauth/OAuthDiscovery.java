@@ -1,0 +1,166 @@
+package io.agenthub.oauth;
+
+import java.net.URI;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.agenthub.web.ApiException;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Finds how to authorise against an MCP server that only gave its URL: protected resource
+ * metadata (RFC 9728) names the authorization server, whose metadata (RFC 8414, or OpenID
+ * discovery) names the endpoints; without a client id, one is registered (RFC 7591).
+ */
+@ApplicationScoped
+public class OAuthDiscovery {
+
+    private static final Pattern RESOURCE_METADATA = Pattern.compile("resource_metadata=\"([^\"]+)\"");
+
+    private final OAuthHttp http;
+    private final OAuthConfig config;
+
+    public OAuthDiscovery(OAuthHttp http, OAuthConfig config) {
+        this.http = http;
+        this.config = config;
+    }
+
+    public record ServerMetadata(String issuer, String authorizationEndpoint, String tokenEndpoint, String registrationEndpoint,
+            String revocationEndpoint, String resource, String scopes) {
+    }
+
+    public record Registration(String clientId, String clientSecret) {
+    }
+
+    public Uni<ServerMetadata> discover(String mcpUrl) {
+        return protectedResourceMetadata(mcpUrl).chain(prm -> {
+            String issuer;
+            String resource = mcpUrl;
+            String scopes = null;
+            if (prm == null) {
+                // servers without resource metadata: the MCP server's origin is the authorization server
+                issuer = origin(mcpUrl);
+            } else {
+                JsonArray servers = prm.getValue("authorization_servers") instanceof JsonArray a ? a : null;
+                if (servers == null || servers.isEmpty() || !(servers.getValue(0) instanceof String)) {
+                    throw new OAuthUpstreamException("The protected resource metadata of " + host(mcpUrl)
+                            + " names no authorization_servers.", null);
+                }
+                issuer = servers.getString(0);
+                resource = prm.getValue("resource") instanceof String r ? r : mcpUrl;
+                scopes = prm.getValue("scopes_supported") instanceof JsonArray s ? String.join(" ", s.stream().map(String::valueOf).toList()) : null;
+            }
+            String finalResource = resource;
+            String finalScopes = scopes;
+            return authorizationServerMetadata(issuer).map(as -> metadata(issuer, as, finalResource, finalScopes));
+        });
+    }
+
+    public Uni<Registration> register(String registrationEndpoint) {
+        List<String> allowed = config.registrationAllowedHosts();
+        String host = host(registrationEndpoint);
+        if (!allowed.contains("*") && !allowed.contains(host)) {
+            throw ApiException.unprocessable("Dynamic client registration with " + host
+                    + " is not allowed; configure a client id for this server.");
+        }
+        JsonObject request = new JsonObject()
+                .put("client_name", config.clientName())
+                .put("redirect_uris", new JsonArray().add(config.redirectUri()))
+                .put("grant_types", new JsonArray().add("authorization_code").add("refresh_token"))
+                .put("response_types", new JsonArray().add("code"))
+                .put("token_endpoint_auth_method", "none");
+        return http.postJson(registrationEndpoint, request).map(answer -> {
+            if (!answer.ok()) {
+                throw new OAuthUpstreamException("Dynamic client registration at " + host + " failed (HTTP " + answer.status()
+                        + ").", answer.error());
+            }
+            if (!(answer.body().getValue("client_id") instanceof String clientId) || clientId.isBlank()) {
+                throw new OAuthUpstreamException("Dynamic client registration at " + host + " returned no client_id.", null);
+            }
+            return new Registration(clientId, answer.body().getValue("client_secret") instanceof String s ? s : null);
+        });
+    }
+
+    private Uni<JsonObject> protectedResourceMetadata(String mcpUrl) {
+        return http.get(mcpUrl).chain(response -> {
+            String challenge = response.getHeader("WWW-Authenticate");
+            if (response.statusCode() == 401 && challenge != null) {
+                Matcher m = RESOURCE_METADATA.matcher(challenge);
+                if (m.find()) {
+                    return http.getJson(m.group(1)).map(json -> require(json, m.group(1)));
+                }
+            }
+            URI uri = URI.create(mcpUrl);
+            String path = uri.getRawPath() == null || uri.getRawPath().equals("/") ? "" : uri.getRawPath();
+            String wellKnown = origin(mcpUrl) + "/.well-known/oauth-protected-resource";
+            return http.getJson(wellKnown + path)
+                    .chain(json -> json != null || path.isEmpty() ? Uni.createFrom().item(json) : http.getJson(wellKnown));
+        });
+    }
+
+    private Uni<JsonObject> authorizationServerMetadata(String issuer) {
+        String origin = origin(issuer);
+        String rawPath = URI.create(issuer).getRawPath();
+        String path = rawPath == null || rawPath.equals("/") ? "" : rawPath.replaceAll("/$", "");
+        String oauth = origin + "/.well-known/oauth-authorization-server" + path;
+        String openidAppended = origin + path + "/.well-known/openid-configuration";
+        String openidInserted = origin + "/.well-known/openid-configuration" + path;
+        return http.getJson(oauth)
+                .chain(json -> json != null ? Uni.createFrom().item(json) : http.getJson(openidAppended))
+                .chain(json -> json != null || path.isEmpty() ? Uni.createFrom().item(json) : http.getJson(openidInserted))
+                .map(json -> {
+                    if (json == null) {
+                        throw new OAuthUpstreamException("The authorization server " + host(issuer)
+                                + " publishes no metadata (RFC 8414 or OpenID discovery).", null);
+                    }
+                    return json;
+                });
+    }
+
+    private static ServerMetadata metadata(String issuer, JsonObject as, String resource, String scopes) {
+        String authorization = url(as, "authorization_endpoint", issuer, true);
+        String token = url(as, "token_endpoint", issuer, true);
+        if (as.getValue("code_challenge_methods_supported") instanceof JsonArray methods && !methods.contains("S256")) {
+            throw new OAuthUpstreamException("The authorization server " + host(issuer) + " does not support PKCE S256.", null);
+        }
+        return new ServerMetadata(issuer, authorization, token, url(as, "registration_endpoint", issuer, false),
+                url(as, "revocation_endpoint", issuer, false), resource, scopes);
+    }
+
+    private static String url(JsonObject metadata, String field, String issuer, boolean required) {
+        Object value = metadata.getValue(field);
+        if (value == null && !required) {
+            return null;
+        }
+        if (!(value instanceof String s) || !(s.startsWith("https://") || s.startsWith("http://"))) {
+            throw new OAuthUpstreamException("The metadata of " + host(issuer) + " has " + (value == null ? "no " : "an invalid ")
+                    + field + ".", null);
+        }
+        return s;
+    }
+
+    private static JsonObject require(JsonObject json, String url) {
+        if (json == null) {
+            throw new OAuthUpstreamException("The protected resource metadata at " + url + " does not exist.", null);
+        }
+        return json;
+    }
+
+    static String origin(String url) {
+        URI uri = URI.create(url);
+        return uri.getScheme() + "://" + uri.getRawAuthority();
+    }
+
+    static String host(String url) {
+        try {
+            return URI.create(url).getHost();
+        } catch (IllegalArgumentException e) {
+            return "the server";
+        }
+    }
+}

@@ -1,0 +1,153 @@
+package io.agenthub.oauth;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.agenthub.mcp.McpConfiguration;
+import io.agenthub.mcp.McpCredentials;
+import io.agenthub.tenancy.Caller;
+import io.agenthub.tenancy.CurrentCaller;
+import io.agenthub.tenancy.TenantTransactions;
+import io.agenthub.web.ApiException;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Hands out valid access tokens for the caller's connections, refreshing them first when they
+ * are about to expire. A refresh holds the token row's lock from the re-read to the commit, so
+ * concurrent callers on any replica cause one upstream refresh and all get its result: the
+ * others wait on the lock, then find a fresh token.
+ */
+@ApplicationScoped
+public class OAuthTokenService implements McpCredentials {
+
+    private final TenantTransactions transactions;
+    private final CurrentCaller current;
+    private final OAuthService oauth;
+    private final OAuthHttp http;
+    private final TokenCipher cipher;
+    private final OAuthConfig config;
+    private final MeterRegistry meters;
+
+    public OAuthTokenService(TenantTransactions transactions, CurrentCaller current, OAuthService oauth, OAuthHttp http,
+            TokenCipher cipher, OAuthConfig config, MeterRegistry meters) {
+        this.transactions = transactions;
+        this.current = current;
+        this.oauth = oauth;
+        this.http = http;
+        this.cipher = cipher;
+        this.config = config;
+        this.meters = meters;
+    }
+
+    /** A valid access token of the caller for an OAuth MCP configuration. */
+    public Uni<String> accessToken(UUID configId) {
+        Caller caller = current.get();
+        return transactions.inTransaction(() -> Panache.getSession().chain(s -> cipher.load(s, caller.userId(), configId, false)))
+                .chain(token -> {
+                    requireUsable(token);
+                    return fresh(token) ? Uni.createFrom().item(token.accessToken()) : refresh(caller, configId);
+                });
+    }
+
+    @Override
+    public Uni<Map<String, Map<String, String>>> headers(List<McpConfiguration> configurations) {
+        Caller caller = current.get();
+        Uni<Map<String, Map<String, String>>> result = Uni.createFrom().item(new LinkedHashMap<>());
+        for (McpConfiguration c : configurations) {
+            if (!"oauth2".equals(c.authType)) {
+                continue;
+            }
+            result = result.chain(headers -> transactions.inTransaction(
+                    () -> Panache.getSession().chain(s -> cipher.load(s, caller.userId(), c.id, false)))
+                    .chain(token -> token == null || !"active".equals(token.status()) ? Uni.createFrom().item(headers)
+                            : accessToken(c.id).map(access -> {
+                                headers.put(c.name, Map.of("Authorization", "Bearer " + access));
+                                return headers;
+                            })));
+        }
+        return result;
+    }
+
+    private record Outcome(String accessToken, String reauthReason) {
+    }
+
+    private Uni<String> refresh(Caller caller, UUID configId) {
+        return transactions.inTransaction(() -> oauth.oauthConfiguration(configId).map(OAuthService.Client::of)
+                .chain(client -> Panache.getSession().chain(s -> cipher.load(s, caller.userId(), configId, true)
+                        .chain(token -> {
+                            requireUsable(token);
+                            if (fresh(token)) {
+                                // another caller refreshed while this one waited for the lock
+                                return Uni.createFrom().item(new Outcome(token.accessToken(), null));
+                            }
+                            if (token.refreshToken() == null) {
+                                return needsReauth(s, token, "expired and no refresh token was issued");
+                            }
+                            return cipher.clientSecret(s, configId).chain(secret -> refreshUpstream(client, secret, token))
+                                    .chain(answer -> {
+                                        if ("invalid_grant".equals(answer.error())) {
+                                            count("invalid_grant");
+                                            return needsReauth(s, token, "the authorization server rejected the refresh token");
+                                        }
+                                        OAuthService.Tokens tokens = OAuthService.tokens(answer, token.refreshToken());
+                                        count("success");
+                                        return cipher.refreshed(s, token.id(), tokens.accessToken(), tokens.refreshToken(),
+                                                tokens.scope(), tokens.expiresAt())
+                                                .replaceWith(new Outcome(tokens.accessToken(), null));
+                                    });
+                        }))))
+                .map(outcome -> {
+                    if (outcome.reauthReason() != null) {
+                        throw reauth();
+                    }
+                    return outcome.accessToken();
+                });
+    }
+
+    private Uni<OAuthHttp.Answer> refreshUpstream(OAuthService.Client client, String secret, TokenCipher.StoredToken token) {
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("grant_type", "refresh_token");
+        form.put("refresh_token", token.refreshToken());
+        form.put("client_id", client.clientId());
+        form.put("resource", client.resource());
+        return http.postForm(client.tokenEndpoint(), form, secret == null ? null : client.clientId(), secret)
+                .onFailure().invoke(e -> count("error"));
+    }
+
+    /** Committed with the transaction, so the connection stays marked and nobody retries a dead grant. */
+    private Uni<Outcome> needsReauth(org.hibernate.reactive.mutiny.Mutiny.Session session, TokenCipher.StoredToken token,
+            String reason) {
+        return session.createNativeQuery("UPDATE mcp_oauth_tokens SET status = 'needs_reauth', status_reason = :reason WHERE id = :id")
+                .setParameter("reason", reason).setParameter("id", token.id())
+                .executeUpdate().replaceWith(new Outcome(null, reason));
+    }
+
+    private boolean fresh(TokenCipher.StoredToken token) {
+        return token.expiresAt() == null || token.expiresAt().isAfter(Instant.now().plus(config.refreshSkew()));
+    }
+
+    private static void requireUsable(TokenCipher.StoredToken token) {
+        if (token == null) {
+            throw ApiException.conflict("This MCP server is not connected; authorize it first.");
+        }
+        if (!"active".equals(token.status())) {
+            throw reauth();
+        }
+    }
+
+    private static ApiException reauth() {
+        return new ApiException(409, "Conflict", "The connection to this MCP server needs to be authorized again.",
+                List.of(), Map.of(), Map.of("connectionStatus", "needs_reauth"));
+    }
+
+    private void count(String outcome) {
+        meters.counter("agent_hub_oauth_refreshes", "outcome", outcome).increment();
+    }
+}

@@ -1,0 +1,178 @@
+package io.agenthub.oauth;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.hibernate.reactive.mutiny.Mutiny;
+
+import io.quarkus.runtime.Startup;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * The one token cipher. Every statement that reads or writes an encrypted column is here, and
+ * encryption happens in PostgreSQL (encrypt_token/decrypt_token, pgcrypto) with the key passed
+ * as a bind parameter: keys are never stored, logged or returned. Each ciphertext carries the id
+ * of its key, so rotation re-encrypts rows while every row stays readable.
+ */
+@Startup
+@ApplicationScoped
+public class TokenCipher {
+
+    private final OAuthConfig.Encryption config;
+
+    public TokenCipher(OAuthConfig config) {
+        this.config = config.encryption();
+        String primary = this.config.keys().get(this.config.primaryKeyId());
+        if (primary == null) {
+            throw new IllegalStateException("agent-hub.oauth.encryption.keys." + this.config.primaryKeyId()
+                    + " (the primary token encryption key) is not configured; set AGENT_HUB_OAUTH_ENCRYPTION_KEYS_"
+                    + this.config.primaryKeyId().toUpperCase().replaceAll("[^A-Z0-9]", "_"));
+        }
+        this.config.keys().forEach((id, key) -> {
+            if (key.length() < 16) {
+                throw new IllegalStateException("token encryption key '" + id + "' must be at least 16 characters");
+            }
+        });
+    }
+
+    /** A decrypted token row; never serialised. */
+    public record StoredToken(UUID id, UUID organizationId, String accessToken, String refreshToken, String tokenType,
+            String scope, Instant expiresAt, String status) {
+
+        @Override
+        public String toString() {
+            return "StoredToken[" + id + ", " + status + "]";
+        }
+    }
+
+    public String primaryKeyId() {
+        return config.primaryKeyId();
+    }
+
+    private String key(String keyId) {
+        String key = config.keys().get(keyId);
+        if (key == null) {
+            throw new IllegalStateException("no token encryption key with id '" + keyId + "' is configured");
+        }
+        return key;
+    }
+
+    /** Stores (or replaces) the tokens of a user for a configuration. */
+    public Uni<Void> store(Mutiny.Session session, UUID orgId, UUID userId, UUID configId, String access, String refresh,
+            String tokenType, String scope, Instant expiresAt) {
+        return session.createNativeQuery("""
+                INSERT INTO mcp_oauth_tokens (organization_id, user_id, mcp_configuration_id, access_token_encrypted,
+                    refresh_token_encrypted, token_type, scope, expires_at, key_id, status, status_reason, last_refreshed_at)
+                VALUES (:org, :user, :config, encrypt_token(:access, :key), encrypt_token(CAST(:refresh AS text), :key),
+                    :type, CAST(:scope AS text), CAST(:expires AS timestamptz), :kid, 'active', NULL, NULL)
+                ON CONFLICT (user_id, mcp_configuration_id) DO UPDATE SET
+                    access_token_encrypted = EXCLUDED.access_token_encrypted,
+                    refresh_token_encrypted = EXCLUDED.refresh_token_encrypted,
+                    token_type = EXCLUDED.token_type, scope = EXCLUDED.scope, expires_at = EXCLUDED.expires_at,
+                    key_id = EXCLUDED.key_id, status = 'active', status_reason = NULL""")
+                .setParameter("org", orgId).setParameter("user", userId).setParameter("config", configId)
+                .setParameter("access", access).setParameter("refresh", refresh)
+                .setParameter("type", tokenType).setParameter("scope", scope)
+                .setParameter("expires", expiresAt == null ? null : expiresAt.toString())
+                .setParameter("key", key(primaryKeyId())).setParameter("kid", primaryKeyId())
+                .executeUpdate().replaceWithVoid();
+    }
+
+    /** The user's token row for a configuration, decrypted; {@code forUpdate} locks it until the transaction ends. */
+    public Uni<StoredToken> load(Mutiny.Session session, UUID userId, UUID configId, boolean forUpdate) {
+        return session.createNativeQuery("SELECT key_id FROM mcp_oauth_tokens WHERE user_id = :user AND mcp_configuration_id = :config"
+                + (forUpdate ? " FOR UPDATE" : ""), String.class)
+                .setParameter("user", userId).setParameter("config", configId)
+                .getResultList()
+                .chain(keyIds -> keyIds.isEmpty() ? Uni.createFrom().nullItem() : session.createNativeQuery("""
+                        SELECT id, organization_id, decrypt_token(access_token_encrypted, :key),
+                               decrypt_token(refresh_token_encrypted, :key), token_type, scope, expires_at, status
+                        FROM mcp_oauth_tokens WHERE user_id = :user AND mcp_configuration_id = :config""", Object[].class)
+                        .setParameter("key", key(keyIds.get(0)))
+                        .setParameter("user", userId).setParameter("config", configId)
+                        .getSingleResult()
+                        .map(r -> new StoredToken((UUID) r[0], (UUID) r[1], (String) r[2], (String) r[3], (String) r[4],
+                                (String) r[5], toInstant(r[6]), (String) r[7])));
+    }
+
+    /** After a refresh: the new access token and the refresh token now in force (rotated or kept). */
+    public Uni<Void> refreshed(Mutiny.Session session, UUID tokenId, String access, String refresh, String scope,
+            Instant expiresAt) {
+        return session.createNativeQuery("""
+                UPDATE mcp_oauth_tokens SET
+                    access_token_encrypted = encrypt_token(:access, :key),
+                    refresh_token_encrypted = encrypt_token(CAST(:refresh AS text), :key),
+                    scope = COALESCE(CAST(:scope AS text), scope), expires_at = CAST(:expires AS timestamptz),
+                    key_id = :kid, status = 'active', status_reason = NULL, last_refreshed_at = now()
+                WHERE id = :id""")
+                .setParameter("access", access).setParameter("refresh", refresh).setParameter("scope", scope)
+                .setParameter("expires", expiresAt == null ? null : expiresAt.toString())
+                .setParameter("key", key(primaryKeyId())).setParameter("kid", primaryKeyId())
+                .setParameter("id", tokenId)
+                .executeUpdate().replaceWithVoid();
+    }
+
+    /** Stores a confidential client's secret (from dynamic registration) on its configuration. */
+    public Uni<Void> storeClientSecret(Mutiny.Session session, UUID configId, String secret) {
+        return session.createNativeQuery("""
+                UPDATE mcp_configurations SET oauth_client_secret_encrypted = encrypt_token(CAST(:secret AS text), :key),
+                       oauth_key_id = CASE WHEN :secret IS NULL THEN NULL ELSE :kid END
+                WHERE id = :id""")
+                .setParameter("secret", secret).setParameter("key", key(primaryKeyId())).setParameter("kid", primaryKeyId())
+                .setParameter("id", configId)
+                .executeUpdate().replaceWithVoid();
+    }
+
+    public Uni<String> clientSecret(Mutiny.Session session, UUID configId) {
+        return session.createNativeQuery("SELECT oauth_key_id FROM mcp_configurations WHERE id = :id AND oauth_key_id IS NOT NULL",
+                String.class).setParameter("id", configId).getResultList()
+                .chain(ids -> ids.isEmpty() ? Uni.createFrom().nullItem()
+                        : session.createNativeQuery("SELECT decrypt_token(oauth_client_secret_encrypted, :key) FROM mcp_configurations WHERE id = :id",
+                                String.class).setParameter("key", key(ids.get(0))).setParameter("id", configId).getSingleResult());
+    }
+
+    /** Re-encrypts up to {@code batch} rows made with an old key under the primary key; returns how many. */
+    public Uni<Integer> rotate(Mutiny.Session session, int batch) {
+        List<String> old = config.keys().keySet().stream().filter(id -> !id.equals(primaryKeyId())).toList();
+        Uni<Integer> total = Uni.createFrom().item(0);
+        for (String oldId : old) {
+            total = total.chain(sum -> session.createNativeQuery("""
+                    UPDATE mcp_oauth_tokens SET
+                        access_token_encrypted = encrypt_token(decrypt_token(access_token_encrypted, :old), :new),
+                        refresh_token_encrypted = encrypt_token(decrypt_token(refresh_token_encrypted, :old), :new),
+                        key_id = :newid
+                    WHERE id IN (SELECT id FROM mcp_oauth_tokens WHERE key_id = :oldid LIMIT :batch FOR UPDATE SKIP LOCKED)""")
+                    .setParameter("old", key(oldId)).setParameter("new", key(primaryKeyId()))
+                    .setParameter("newid", primaryKeyId()).setParameter("oldid", oldId).setParameter("batch", batch)
+                    .executeUpdate()
+                    .chain(tokens -> session.createNativeQuery("""
+                            UPDATE mcp_configurations SET
+                                oauth_client_secret_encrypted = encrypt_token(decrypt_token(oauth_client_secret_encrypted, :old), :new),
+                                oauth_key_id = :newid
+                            WHERE id IN (SELECT id FROM mcp_configurations WHERE oauth_key_id = :oldid LIMIT :batch FOR UPDATE SKIP LOCKED)""")
+                            .setParameter("old", key(oldId)).setParameter("new", key(primaryKeyId()))
+                            .setParameter("newid", primaryKeyId()).setParameter("oldid", oldId).setParameter("batch", batch)
+                            .executeUpdate().map(secrets -> sum + tokens + secrets)));
+        }
+        return total;
+    }
+
+    static Instant toInstant(Object value) {
+        if (value == null) {
+            return null;
+        }
+        if (value instanceof Instant i) {
+            return i;
+        }
+        if (value instanceof java.time.OffsetDateTime o) {
+            return o.toInstant();
+        }
+        if (value instanceof java.time.LocalDateTime l) {
+            return l.toInstant(java.time.ZoneOffset.UTC);
+        }
+        return Instant.parse(value.toString());
+    }
+}
