@@ -90,7 +90,7 @@ public class OAuthService {
                                     INSERT INTO oauth_states (state, code_verifier, redirect_uri, user_id, organization_id,
                                                               mcp_configuration_id, scope, resource, expires_at)
                                     VALUES (:state, :verifier, :redirect, :user, :org, :config, CAST(:scope AS text),
-                                            CAST(:resource AS text), CAST(:expires AS timestamptz))""")
+                                            CAST(:resource AS text), CAST(CAST(:expires AS text) AS timestamptz))""")
                                     .setParameter("state", state).setParameter("verifier", verifier)
                                     .setParameter("redirect", config.redirectUri())
                                     .setParameter("user", caller.userId()).setParameter("org", caller.organizationId())

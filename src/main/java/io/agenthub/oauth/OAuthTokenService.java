@@ -70,7 +70,9 @@ public class OAuthTokenService implements McpCredentials {
                             : accessToken(c.id).map(access -> {
                                 headers.put(c.name, Map.of("Authorization", "Bearer " + access));
                                 return headers;
-                            })));
+                            })
+                            // a connection that needs re-authorisation is left out, not the whole export
+                            .onFailure(e -> e instanceof ApiException a && a.status() == 409).recoverWithItem(headers)));
         }
         return result;
     }

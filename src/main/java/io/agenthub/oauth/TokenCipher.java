@@ -67,7 +67,7 @@ public class TokenCipher {
                 INSERT INTO mcp_oauth_tokens (organization_id, user_id, mcp_configuration_id, access_token_encrypted,
                     refresh_token_encrypted, token_type, scope, expires_at, key_id, status, status_reason, last_refreshed_at)
                 VALUES (:org, :user, :config, encrypt_token(:access, :key), encrypt_token(CAST(:refresh AS text), :key),
-                    :type, CAST(:scope AS text), CAST(:expires AS timestamptz), :kid, 'active', NULL, NULL)
+                    :type, CAST(:scope AS text), CAST(CAST(:expires AS text) AS timestamptz), :kid, 'active', NULL, NULL)
                 ON CONFLICT (user_id, mcp_configuration_id) DO UPDATE SET
                     access_token_encrypted = EXCLUDED.access_token_encrypted,
                     refresh_token_encrypted = EXCLUDED.refresh_token_encrypted,
@@ -105,7 +105,7 @@ public class TokenCipher {
                 UPDATE mcp_oauth_tokens SET
                     access_token_encrypted = encrypt_token(:access, :key),
                     refresh_token_encrypted = encrypt_token(CAST(:refresh AS text), :key),
-                    scope = COALESCE(CAST(:scope AS text), scope), expires_at = CAST(:expires AS timestamptz),
+                    scope = COALESCE(CAST(:scope AS text), scope), expires_at = CAST(CAST(:expires AS text) AS timestamptz),
                     key_id = :kid, status = 'active', status_reason = NULL, last_refreshed_at = now()
                 WHERE id = :id""")
                 .setParameter("access", access).setParameter("refresh", refresh).setParameter("scope", scope)
@@ -119,7 +119,7 @@ public class TokenCipher {
     public Uni<Void> storeClientSecret(Mutiny.Session session, UUID configId, String secret) {
         return session.createNativeQuery("""
                 UPDATE mcp_configurations SET oauth_client_secret_encrypted = encrypt_token(CAST(:secret AS text), :key),
-                       oauth_key_id = CASE WHEN :secret IS NULL THEN NULL ELSE :kid END
+                       oauth_key_id = CASE WHEN CAST(:secret AS text) IS NULL THEN NULL ELSE CAST(:kid AS text) END
                 WHERE id = :id""")
                 .setParameter("secret", secret).setParameter("key", key(primaryKeyId())).setParameter("kid", primaryKeyId())
                 .setParameter("id", configId)
