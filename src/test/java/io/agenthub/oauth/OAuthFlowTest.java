@@ -172,6 +172,21 @@ class OAuthFlowTest {
     }
 
     @Test
+    void configuredClientAndExtraParametersAreUsedWithoutRegistration() {
+        Api user = Api.signIn(Tokens.unique("user"), Tokens.unique("google-like"), "owner");
+        String configId = user.request().body(Map.of("scope", "personal", "name", Tokens.unique("g"), "transport", "http",
+                "url", fake.mcpUrl, "authType", "oauth2", "oauth", Map.of("clientId", "preconfigured", "scopes", "a b",
+                        "extraParams", Map.of("access_type", "offline", "prompt", "consent"))))
+                .post("/api/mcp/configurations").then().statusCode(201).extract().path("id");
+        int registrations = fake.registrations.get();
+        String url = authorize(user, configId);
+        Map<String, String> q = FakeOAuthServers.query(URI.create(url).getRawQuery());
+        assertThat(q).containsEntry("client_id", "preconfigured").containsEntry("scope", "a b")
+                .containsEntry("access_type", "offline").containsEntry("prompt", "consent");
+        assertThat(fake.registrations.get()).isEqualTo(registrations);
+    }
+
+    @Test
     void theAuthorizationServersRefusalIsA502WithItsCode() {
         Api user = Api.signIn(Tokens.unique("user"), Tokens.unique("deny-org"), "owner");
         String configId = oauthConfiguration(user, fake.mcpUrl);
