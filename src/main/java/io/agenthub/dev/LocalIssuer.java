@@ -176,8 +176,12 @@ public final class LocalIssuer {
                 "expires_in", expiresIn));
     }
 
-    private static Map<String, String> parseForm(String body) {
+    /** Decodes an application/x-www-form-urlencoded body or query string. */
+    public static Map<String, String> parseForm(String body) {
         Map<String, String> form = new HashMap<>();
+        if (body == null) {
+            return form;
+        }
         for (String pair : body.split("&")) {
             int eq = pair.indexOf('=');
             if (eq > 0) {

@@ -12,8 +12,6 @@ import java.util.Optional;
 import java.util.UUID;
 
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.agenthub.housekeeping.HousekeepingJob;
@@ -27,17 +25,7 @@ import io.quarkus.test.junit.QuarkusTest;
 @QuarkusTest
 class HousekeepingAndRotationTest {
 
-    static FakeOAuthServers fake;
-
-    @BeforeAll
-    static void start() throws Exception {
-        fake = new FakeOAuthServers();
-    }
-
-    @AfterAll
-    static void stop() {
-        fake.close();
-    }
+    static final FakeOAuthServers fake = FakeOAuthServers.shared();
 
     static HousekeepingJob.Result housekeeping() {
         return Api.signIn("platform-admin", "platform", "owner").request().post("/api/admin/housekeeping")
@@ -46,7 +34,6 @@ class HousekeepingAndRotationTest {
 
     @Test
     void rotationReencryptsOldRowsAndTokensStayReadable() throws Exception {
-        OAuthFlowTest.fake = fake;
         Api user = Api.signIn(Tokens.unique("user"), Tokens.unique("rotation-org"), "owner");
         String configId = OAuthFlowTest.connect(user);
         Database.as(Caller.system(), c -> update(c, """

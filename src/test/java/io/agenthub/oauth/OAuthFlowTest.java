@@ -20,8 +20,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.agenthub.testing.Api;
@@ -35,17 +33,7 @@ import io.restassured.response.Response;
 @QuarkusTest
 class OAuthFlowTest {
 
-    static FakeOAuthServers fake;
-
-    @BeforeAll
-    static void start() throws Exception {
-        fake = new FakeOAuthServers();
-    }
-
-    @AfterAll
-    static void stop() {
-        fake.close();
-    }
+    static final FakeOAuthServers fake = FakeOAuthServers.shared();
 
     static String oauthConfiguration(Api api, String url) {
         return api.request().body(Map.of("scope", "personal", "name", Tokens.unique("oauth"), "transport", "http", "url", url,

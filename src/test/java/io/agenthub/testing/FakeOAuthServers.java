@@ -5,7 +5,6 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -19,6 +18,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.agenthub.dev.LocalIssuer;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
@@ -29,6 +30,21 @@ import com.sun.net.httpserver.HttpServer;
  * invalid_grant, and revocation (RFC 7009).
  */
 public final class FakeOAuthServers implements AutoCloseable {
+
+    private static FakeOAuthServers shared;
+
+    /** One pair of servers per test JVM, started on first use and stopped with the JVM. */
+    public static synchronized FakeOAuthServers shared() {
+        if (shared == null) {
+            try {
+                shared = new FakeOAuthServers();
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+            Runtime.getRuntime().addShutdownHook(new Thread(shared::close));
+        }
+        return shared;
+    }
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -179,18 +195,7 @@ public final class FakeOAuthServers implements AutoCloseable {
     }
 
     public static Map<String, String> query(String raw) {
-        Map<String, String> q = new HashMap<>();
-        if (raw == null) {
-            return q;
-        }
-        for (String pair : raw.split("&")) {
-            int eq = pair.indexOf('=');
-            if (eq > 0) {
-                q.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
-                        URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-            }
-        }
-        return q;
+        return LocalIssuer.parseForm(raw);
     }
 
     private static void json(HttpExchange ex, int status, Object body) throws IOException {
