@@ -161,18 +161,6 @@ public class TokenCipher {
     }
 
     static Instant toInstant(Object value) {
-        if (value == null) {
-            return null;
-        }
-        if (value instanceof Instant i) {
-            return i;
-        }
-        if (value instanceof java.time.OffsetDateTime o) {
-            return o.toInstant();
-        }
-        if (value instanceof java.time.LocalDateTime l) {
-            return l.toInstant(java.time.ZoneOffset.UTC);
-        }
-        return Instant.parse(value.toString());
+        return io.agenthub.web.SqlValues.instant(value);
     }
 }

@@ -27,6 +27,27 @@ public record Cursor(Instant at, UUID id) {
                 .encodeToString((at.toString() + "|" + id).getBytes(StandardCharsets.UTF_8));
     }
 
+    /** A cursor over a strictly increasing sequence (chat messages' seq). */
+    public static String encodeSequence(long seq) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(("seq|" + seq).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The sequence after which the next page starts; 0 for the first page. */
+    public static long decodeSequence(String cursor) {
+        if (cursor == null || cursor.isBlank()) {
+            return 0;
+        }
+        try {
+            String[] parts = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8).split("\\|", 2);
+            if (!parts[0].equals("seq")) {
+                throw new IllegalArgumentException();
+            }
+            return Long.parseLong(parts[1]);
+        } catch (RuntimeException e) {
+            throw ApiException.invalidField("cursor", "is not a cursor returned by this API");
+        }
+    }
+
     public static Cursor decode(String cursor) {
         if (cursor == null || cursor.isBlank()) {
             return null;

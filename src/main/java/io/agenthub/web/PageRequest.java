@@ -22,4 +22,9 @@ public class PageRequest {
     public Cursor cursor() {
         return Cursor.decode(cursor);
     }
+
+    /** The cursor as sent, for lists with a cursor of their own kind. */
+    public String rawCursor() {
+        return cursor;
+    }
 }

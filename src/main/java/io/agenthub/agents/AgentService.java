@@ -1,0 +1,299 @@
+package io.agenthub.agents;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.agenthub.agents.AgentRepositories.AgentRepository;
+import io.agenthub.agents.AgentRepositories.ModelRepository;
+import io.agenthub.agents.AgentViews.AgentView;
+import io.agenthub.agents.AgentViews.CircuitBreakerView;
+import io.agenthub.agents.AgentViews.ModelRequest;
+import io.agenthub.agents.AgentViews.ModelView;
+import io.agenthub.agents.AgentViews.StatusView;
+import io.agenthub.agents.AgentViews.UpdateAgentRequest;
+import io.agenthub.audit.AuditTrail;
+import io.agenthub.tenancy.Caller;
+import io.agenthub.tenancy.CurrentCaller;
+import io.agenthub.tenancy.TenantTransactions;
+import io.agenthub.web.ApiException;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.panache.common.Sort;
+import io.smallrye.mutiny.Uni;
+
+/** The agent catalogue: agents, their models and their live status. */
+@ApplicationScoped
+public class AgentService {
+
+    private final TenantTransactions transactions;
+    private final CurrentCaller current;
+    private final AgentRepository agents;
+    private final ModelRepository models;
+    private final AuditTrail audit;
+    private final AgentGuards guards;
+
+    public AgentService(TenantTransactions transactions, CurrentCaller current, AgentRepository agents, ModelRepository models,
+            AuditTrail audit, AgentGuards guards) {
+        this.transactions = transactions;
+        this.current = current;
+        this.agents = agents;
+        this.models = models;
+        this.audit = audit;
+        this.guards = guards;
+    }
+
+    /** An agent and model a chat may use, inside the caller's transaction; unknown or disabled is a 422. */
+    public record Target(Agent agent, Model model) {
+    }
+
+    public Uni<Target> usable(String agentName, String modelName) {
+        return agents.find("name", agentName).firstResult().chain(agent -> {
+            if (agent == null || !agent.enabled) {
+                throw ApiException.unprocessable("Unknown or disabled agent '" + agentName + "'.");
+            }
+            return models.find("agentId = ?1 and name = ?2", agent.id, modelName).firstResult().map(model -> {
+                if (model == null || !model.enabled) {
+                    throw ApiException.unprocessable("Unknown or disabled model '" + modelName + "' for agent '" + agentName + "'.");
+                }
+                return new Target(agent, model);
+            });
+        });
+    }
+
+    /** The same, by ids (an existing chat session's agent and model). */
+    public Uni<Target> usable(java.util.UUID agentId, java.util.UUID modelId) {
+        return agents.findById(agentId).chain(agent -> models.findById(modelId).map(model -> {
+            if (agent == null || !agent.enabled || model == null || !model.enabled) {
+                throw ApiException.unprocessable("The agent or model of this session is disabled.");
+            }
+            return new Target(agent, model);
+        }));
+    }
+
+    public Uni<Model> model(java.util.UUID id) {
+        return models.findById(id);
+    }
+
+    public Uni<List<AgentView>> list() {
+        Caller caller = current.get();
+        boolean all = caller.platformAdmin();
+        return transactions.inTransaction(() -> agents.listAll(Sort.ascending("name"))
+                .chain(list -> models.listAll(Sort.ascending("name")).chain(allModels -> statuses().map(status -> {
+                    List<AgentView> views = new ArrayList<>();
+                    for (Agent a : list) {
+                        if (a.enabled || all) {
+                            views.add(view(a, allModels.stream().filter(m -> m.agentId.equals(a.id) && (m.enabled || all)).toList(),
+                                    status.get(a.name)));
+                        }
+                    }
+                    return views;
+                }))));
+    }
+
+    public Uni<List<ModelView>> models(String agentName) {
+        Caller caller = current.get();
+        return transactions.inTransaction(() -> agent(agentName, caller.platformAdmin())
+                .chain(a -> models.list("agentId = ?1 order by name", a.id))
+                .map(list -> list.stream().filter(m -> m.enabled || caller.platformAdmin()).map(ModelView::of).toList()));
+    }
+
+    public Uni<AgentView> update(String agentName, UpdateAgentRequest r) {
+        Caller caller = current.get();
+        caller.requirePlatformAdmin();
+        return transactions.inTransaction(() -> agent(agentName, true).chain(a -> {
+            Map<String, Object> changes = new LinkedHashMap<>();
+            if (r.enabled() != null && r.enabled() != a.enabled) {
+                changes.put("enabled", r.enabled());
+                a.enabled = r.enabled();
+            }
+            if (r.displayName() != null) {
+                a.displayName = r.displayName();
+                changes.put("displayName", r.displayName());
+            }
+            if (r.requestTimeoutMs() != null) {
+                a.requestTimeoutMs = r.requestTimeoutMs();
+                changes.put("requestTimeoutMs", r.requestTimeoutMs());
+            }
+            if (r.firstTokenTimeoutMs() != null) {
+                a.firstTokenTimeoutMs = r.firstTokenTimeoutMs();
+                changes.put("firstTokenTimeoutMs", r.firstTokenTimeoutMs());
+            }
+            if (r.streamIdleTimeoutMs() != null) {
+                a.streamIdleTimeoutMs = r.streamIdleTimeoutMs();
+                changes.put("streamIdleTimeoutMs", r.streamIdleTimeoutMs());
+            }
+            if (r.maxRetries() != null) {
+                a.maxRetries = r.maxRetries();
+                changes.put("maxRetries", r.maxRetries());
+            }
+            if (r.maxConcurrentCalls() != null) {
+                a.maxConcurrentCalls = r.maxConcurrentCalls();
+                changes.put("maxConcurrentCalls", r.maxConcurrentCalls());
+            }
+            if (r.breakerFailureThreshold() != null) {
+                a.breakerFailureThreshold = r.breakerFailureThreshold();
+                changes.put("breakerFailureThreshold", r.breakerFailureThreshold());
+            }
+            if (r.breakerOpenMs() != null) {
+                a.breakerOpenMs = r.breakerOpenMs();
+                changes.put("breakerOpenMs", r.breakerOpenMs());
+            }
+            Uni<Void> fallback = Uni.createFrom().voidItem();
+            if (r.fallbackModel() != null) {
+                fallback = r.fallbackModel().isEmpty()
+                        ? Uni.createFrom().voidItem().invoke(() -> a.fallbackModelId = null)
+                        : models.find("name", r.fallbackModel()).firstResult().invoke(m -> {
+                            if (m == null) {
+                                throw ApiException.invalidField("fallbackModel", "is not a known model");
+                            }
+                            a.fallbackModelId = m.id;
+                        }).replaceWithVoid();
+                changes.put("fallbackModel", r.fallbackModel());
+            }
+            return fallback.chain(() -> agents.flush())
+                    .chain(() -> audit.recordAdmin(caller.userId(), caller.organizationId(), "agent.update", "agent", a.name, changes))
+                    .invoke(() -> guards.forget(a.name))
+                    .chain(() -> models.list("agentId = ?1 order by name", a.id))
+                    .chain(ms -> statuses().map(st -> view(a, ms, st.get(a.name))));
+        }));
+    }
+
+    public Uni<ModelView> addModel(String agentName, ModelRequest r) {
+        Caller caller = current.get();
+        caller.requirePlatformAdmin();
+        if (r.name() == null || r.providerModelId() == null) {
+            throw ApiException.invalidField(r.name() == null ? "name" : "providerModelId", "must not be null");
+        }
+        return transactions.inTransaction(() -> agent(agentName, true).chain(a -> models.count("agentId = ?1 and name = ?2", a.id, r.name())
+                .chain(n -> {
+                    if (n > 0) {
+                        throw ApiException.conflict("Agent '" + agentName + "' already has a model named '" + r.name() + "'.");
+                    }
+                    Model m = new Model();
+                    m.agentId = a.id;
+                    m.name = r.name();
+                    m.providerModelId = r.providerModelId();
+                    m.displayName = r.displayName() == null ? r.name() : r.displayName();
+                    m.contextWindow = r.contextWindow() == null ? 8192 : r.contextWindow();
+                    m.maxOutputTokens = r.maxOutputTokens() == null ? 4096 : r.maxOutputTokens();
+                    m.inputCostPerMtok = r.inputCostPerMtok();
+                    m.outputCostPerMtok = r.outputCostPerMtok();
+                    m.enabled = r.enabled() == null || r.enabled();
+                    return models.persistAndFlush(m)
+                            .chain(() -> audit.recordAdmin(caller.userId(), caller.organizationId(), "model.create", "model", m.id,
+                                    Map.of("agent", agentName, "name", m.name, "providerModelId", m.providerModelId)))
+                            .replaceWith(() -> ModelView.of(m));
+                })));
+    }
+
+    public Uni<ModelView> updateModel(String agentName, String modelName, ModelRequest r) {
+        Caller caller = current.get();
+        caller.requirePlatformAdmin();
+        return transactions.inTransaction(() -> agent(agentName, true)
+                .chain(a -> models.find("agentId = ?1 and name = ?2", a.id, modelName).<Model>firstResult())
+                .onItem().ifNull().failWith(() -> ApiException.notFound("Model"))
+                .chain((Model m) -> {
+                    Map<String, Object> changes = new LinkedHashMap<>();
+                    if (r.name() != null && !r.name().equals(m.name)) {
+                        throw ApiException.invalidField("name", "cannot be changed; add a new model instead");
+                    }
+                    if (r.providerModelId() != null) {
+                        m.providerModelId = r.providerModelId();
+                        changes.put("providerModelId", r.providerModelId());
+                    }
+                    if (r.displayName() != null) {
+                        m.displayName = r.displayName();
+                        changes.put("displayName", r.displayName());
+                    }
+                    if (r.contextWindow() != null) {
+                        m.contextWindow = r.contextWindow();
+                        changes.put("contextWindow", r.contextWindow());
+                    }
+                    if (r.maxOutputTokens() != null) {
+                        m.maxOutputTokens = r.maxOutputTokens();
+                        changes.put("maxOutputTokens", r.maxOutputTokens());
+                    }
+                    if (r.inputCostPerMtok() != null) {
+                        m.inputCostPerMtok = r.inputCostPerMtok();
+                    }
+                    if (r.outputCostPerMtok() != null) {
+                        m.outputCostPerMtok = r.outputCostPerMtok();
+                    }
+                    if (r.enabled() != null) {
+                        m.enabled = r.enabled();
+                        changes.put("enabled", r.enabled());
+                    }
+                    return models.flush()
+                            .chain(() -> audit.recordAdmin(caller.userId(), caller.organizationId(), "model.update", "model", m.id, changes))
+                            .replaceWith(() -> ModelView.of(m));
+                }));
+    }
+
+    public Uni<CircuitBreakerView> breaker(String agentName) {
+        Caller caller = current.get();
+        return transactions.inTransaction(() -> agent(agentName, caller.platformAdmin()).chain(a -> breakerView(a.name)));
+    }
+
+    public Uni<CircuitBreakerView> resetBreaker(String agentName) {
+        Caller caller = current.get();
+        caller.requirePlatformAdmin();
+        return transactions.inTransaction(() -> agent(agentName, true)
+                .call(a -> guards.reset(a.name))
+                .call(a -> audit.recordAdmin(caller.userId(), caller.organizationId(), "agent.circuit_breaker.reset", "agent", a.name,
+                        Map.of()))
+                .chain(a -> breakerView(a.name)));
+    }
+
+    private Uni<CircuitBreakerView> breakerView(String agentName) {
+        return Panache.getSession().chain(s -> s.createNativeQuery("""
+                SELECT cb.state, cb.failure_count, cb.success_count, cb.last_failure_at, cb.opened_at, cb.next_attempt_at,
+                       cb.last_transition_at, cb.updated_by
+                FROM circuit_breaker_state cb JOIN agents a ON a.id = cb.agent_id WHERE a.name = :name""", Object[].class)
+                .setParameter("name", agentName).getResultList()
+                .map(rows -> {
+                    if (rows.isEmpty()) {
+                        return new CircuitBreakerView(agentName, "closed", 0, 0, null, null, null, null, null);
+                    }
+                    Object[] r = rows.get(0);
+                    return new CircuitBreakerView(agentName, (String) r[0], ((Number) r[1]).intValue(), ((Number) r[2]).intValue(),
+                            instant(r[3]), instant(r[4]), instant(r[5]), instant(r[6]), (String) r[7]);
+                }));
+    }
+
+    private Uni<Agent> agent(String name, boolean includeDisabled) {
+        return agents.find("name", name).firstResult().map(a -> {
+            if (a == null || (!a.enabled && !includeDisabled)) {
+                throw ApiException.notFound("Agent");
+            }
+            return a;
+        });
+    }
+
+    private Uni<Map<String, StatusView>> statuses() {
+        return Panache.getSession().chain(s -> s.createNativeQuery("""
+                SELECT name, health_status, latency_ms, consecutive_failures, last_check_at, last_success_at,
+                       breaker_state, breaker_opened_at, breaker_next_attempt_at
+                FROM v_agent_status""", Object[].class).getResultList()
+                .map(rows -> {
+                    Map<String, StatusView> map = new LinkedHashMap<>();
+                    for (Object[] r : rows) {
+                        map.put((String) r[0], new StatusView((String) r[1], r[2] == null ? null : ((Number) r[2]).intValue(),
+                                r[3] == null ? 0 : ((Number) r[3]).intValue(), instant(r[4]), instant(r[5]), (String) r[6],
+                                instant(r[7]), instant(r[8])));
+                    }
+                    return map;
+                }));
+    }
+
+    private static AgentView view(Agent a, List<Model> ms, StatusView status) {
+        return new AgentView(a.id, a.name, a.type, a.displayName, a.description, a.provider(), a.enabled,
+                ms.stream().map(ModelView::of).toList(), status);
+    }
+
+    private static java.time.Instant instant(Object value) {
+        return io.agenthub.web.SqlValues.instant(value);
+    }
+}

@@ -1,0 +1,25 @@
+package io.agenthub.agents.providers;
+
+import java.util.List;
+import java.util.Map;
+
+import io.smallrye.mutiny.Uni;
+
+/** One upstream protocol. Implementations speak the provider's real wire format. */
+public interface ChatProvider {
+
+    /** The agent config's {@code provider} value this client serves. */
+    String provider();
+
+    Uni<Reply> complete(Request request);
+
+    /** One message of the conversation sent upstream; role is system, user or assistant. */
+    record Message(String role, String content) {
+    }
+
+    record Request(String providerModelId, Map<String, Object> agentConfig, List<Message> messages, int maxOutputTokens) {
+    }
+
+    record Reply(String text, Integer inputTokens, Integer outputTokens, String finishReason) {
+    }
+}

@@ -1,0 +1,84 @@
+package io.agenthub.agents.providers;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+/** Vertex AI Gemini generateContent (ccrouter), for the agent's project and location. */
+@ApplicationScoped
+public class VertexAiProvider implements ChatProvider {
+
+    static final String NAME = "vertex-ai";
+
+    private final ProviderHttp http;
+    private final ProvidersConfig.Vertex config;
+
+    public VertexAiProvider(ProviderHttp http, ProvidersConfig config) {
+        this.http = http;
+        this.config = config.vertex();
+    }
+
+    @Override
+    public String provider() {
+        return NAME;
+    }
+
+    @Override
+    public Uni<Reply> complete(Request request) {
+        String location = String.valueOf(request.agentConfig().getOrDefault("location", "us-central1"));
+        Object agentProject = request.agentConfig().get("project");
+        String project = agentProject != null ? agentProject.toString() : config.project().orElse("");
+        String base = config.baseUrl().orElse("https://" + location + "-aiplatform.googleapis.com");
+        String url = base + "/v1/projects/" + project + "/locations/" + location + "/publishers/google/models/"
+                + request.providerModelId() + ":generateContent";
+        JsonArray contents = new JsonArray();
+        StringBuilder system = new StringBuilder();
+        for (Message m : request.messages()) {
+            if (m.role().equals("system")) {
+                system.append(system.isEmpty() ? "" : "\n\n").append(m.content());
+            } else {
+                contents.add(new JsonObject().put("role", m.role().equals("assistant") ? "model" : "user")
+                        .put("parts", new JsonArray().add(new JsonObject().put("text", m.content()))));
+            }
+        }
+        JsonObject body = new JsonObject().put("contents", contents)
+                .put("generationConfig", new JsonObject().put("maxOutputTokens", request.maxOutputTokens()));
+        if (!system.isEmpty()) {
+            body.put("systemInstruction", new JsonObject().put("parts", new JsonArray().add(new JsonObject().put("text", system.toString()))));
+        }
+        var post = http.post(url).putHeader("Authorization", "Bearer " + config.accessToken().orElse(""));
+        return http.send(NAME, post, body).map(response -> {
+            if (response.statusCode() != 200) {
+                throw ProviderException.fromStatus(NAME, response.statusCode(), ProviderHttp.errorMessage(response),
+                        ProviderHttp.retryAfterMs(response));
+            }
+            JsonObject json = ProviderHttp.json(NAME, response);
+            JsonObject feedback = json.getJsonObject("promptFeedback");
+            JsonArray candidates = json.getJsonArray("candidates");
+            if (feedback != null && feedback.getString("blockReason") != null && (candidates == null || candidates.isEmpty())) {
+                throw ProviderException.blocked(NAME, feedback.getString("blockReason"));
+            }
+            if (candidates == null || candidates.isEmpty()) {
+                throw ProviderException.malformed(NAME, "no candidates");
+            }
+            JsonObject candidate = candidates.getJsonObject(0);
+            JsonObject content = candidate.getJsonObject("content");
+            JsonArray parts = content == null ? null : content.getJsonArray("parts");
+            if (parts == null) {
+                throw ProviderException.malformed(NAME, "no content parts");
+            }
+            StringBuilder text = new StringBuilder();
+            for (int i = 0; i < parts.size(); i++) {
+                String t = parts.getJsonObject(i).getString("text");
+                if (t != null) {
+                    text.append(t);
+                }
+            }
+            JsonObject usage = json.getJsonObject("usageMetadata");
+            return new Reply(text.toString(), usage == null ? null : usage.getInteger("promptTokenCount"),
+                    usage == null ? null : usage.getInteger("candidatesTokenCount"), candidate.getString("finishReason"));
+        });
+    }
+}

@@ -1,0 +1,36 @@
+package io.agenthub.chat;
+
+import java.time.Instant;
+import java.util.UUID;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+@Entity
+@Table(name = "chat_messages")
+public class ChatMessage {
+
+    @Id
+    public UUID id;
+    @Column(insertable = false, updatable = false)
+    public Long seq;
+    @Column(name = "session_id")
+    public UUID sessionId;
+    @Column(name = "organization_id")
+    public UUID organizationId;
+    @Column(name = "user_id")
+    public UUID userId;
+    public String role;
+    public String content;
+    public String status;
+    @Column(name = "idempotency_key")
+    public String idempotencyKey;
+    @Column(name = "input_tokens")
+    public Integer inputTokens;
+    @Column(name = "output_tokens")
+    public Integer outputTokens;
+    @Column(name = "created_at")
+    public Instant createdAt;
+}

@@ -1,0 +1,91 @@
+package io.agenthub.chat;
+
+import java.util.UUID;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+import jakarta.ws.rs.BeanParam;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.ResponseStatus;
+
+import io.agenthub.chat.ChatViews.CreateSessionRequest;
+import io.agenthub.chat.ChatViews.MessageView;
+import io.agenthub.chat.ChatViews.ReplyView;
+import io.agenthub.chat.ChatViews.SendMessageRequest;
+import io.agenthub.chat.ChatViews.SessionView;
+import io.agenthub.chat.ChatViews.UpdateSessionRequest;
+import io.agenthub.web.Page;
+import io.agenthub.web.PageRequest;
+import io.quarkus.security.Authenticated;
+import io.smallrye.mutiny.Uni;
+
+@Path("/api/chat/sessions")
+@Authenticated
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+@Tag(name = "Chat")
+public class ChatResource {
+
+    private final ChatService service;
+
+    public ChatResource(ChatService service) {
+        this.service = service;
+    }
+
+    @POST
+    @ResponseStatus(201)
+    public Uni<SessionView> create(@Valid @NotNull CreateSessionRequest body) {
+        return service.create(body);
+    }
+
+    @GET
+    public Uni<Page<SessionView>> list(@QueryParam("archived") Boolean archived, @QueryParam("q") @Size(max = 200) String q,
+            @Valid @BeanParam PageRequest page) {
+        return service.list(archived, q, page.limit(), page.cursor());
+    }
+
+    @GET
+    @Path("/{id}")
+    public Uni<SessionView> get(@PathParam("id") UUID id) {
+        return service.get(id);
+    }
+
+    @PATCH
+    @Path("/{id}")
+    public Uni<SessionView> update(@PathParam("id") UUID id, @Valid @NotNull UpdateSessionRequest body) {
+        return service.update(id, body);
+    }
+
+    @DELETE
+    @Path("/{id}")
+    @ResponseStatus(204)
+    public Uni<Void> delete(@PathParam("id") UUID id) {
+        return service.delete(id);
+    }
+
+    @GET
+    @Path("/{id}/messages")
+    public Uni<Page<MessageView>> messages(@PathParam("id") UUID id, @Valid @BeanParam PageRequest page) {
+        return service.messages(id, page.limit(), page.rawCursor());
+    }
+
+    @POST
+    @Path("/{id}/messages")
+    public Uni<ReplyView> send(@PathParam("id") UUID id, @Valid @NotNull SendMessageRequest body,
+            @HeaderParam("Idempotency-Key") String idempotencyKey) {
+        return service.send(id, body.content(), idempotencyKey);
+    }
+}

@@ -1,0 +1,386 @@
+package io.agenthub.chat;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.faulttolerance.exceptions.BulkheadException;
+import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
+import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
+
+import io.agenthub.agents.AgentGuards;
+import io.agenthub.agents.AgentService;
+import io.agenthub.agents.AgentService.Target;
+import io.agenthub.agents.providers.ChatProvider;
+import io.agenthub.agents.providers.ProviderException;
+import io.agenthub.chat.ChatRepositories.ChatMessageRepository;
+import io.agenthub.chat.ChatRepositories.ChatSessionRepository;
+import io.agenthub.chat.ChatViews.CreateSessionRequest;
+import io.agenthub.chat.ChatViews.MessageView;
+import io.agenthub.chat.ChatViews.ReplyView;
+import io.agenthub.chat.ChatViews.SessionView;
+import io.agenthub.chat.ChatViews.UpdateSessionRequest;
+import io.agenthub.chat.ChatViews.Usage;
+import io.agenthub.executions.ExecutionRecorder;
+import io.agenthub.prompts.SystemPromptService;
+import io.agenthub.tenancy.Caller;
+import io.agenthub.tenancy.CurrentCaller;
+import io.agenthub.tenancy.TenantTransactions;
+import io.agenthub.web.ApiException;
+import io.agenthub.web.Cursor;
+import io.agenthub.web.Page;
+import io.quarkus.arc.All;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.panache.common.Sort;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Conversations with agents. A turn runs in three steps: the user message and a running execution
+ * row commit first; the guarded provider call runs outside any transaction; the reply (or the
+ * failure) and the closed execution row commit last.
+ */
+@ApplicationScoped
+public class ChatService {
+
+    /** Rough size of a token, to cut history to the model's context budget without a tokenizer. */
+    static final int CHARS_PER_TOKEN = 4;
+
+    private final TenantTransactions transactions;
+    private final CurrentCaller current;
+    private final ChatSessionRepository sessions;
+    private final ChatMessageRepository messages;
+    private final AgentService agents;
+    private final AgentGuards guards;
+    private final SystemPromptService prompts;
+    private final ExecutionRecorder recorder;
+    private final List<ChatProvider> providers;
+
+    public ChatService(TenantTransactions transactions, CurrentCaller current, ChatSessionRepository sessions,
+            ChatMessageRepository messages, AgentService agents, AgentGuards guards, SystemPromptService prompts,
+            ExecutionRecorder recorder, @All List<ChatProvider> providers) {
+        this.transactions = transactions;
+        this.current = current;
+        this.sessions = sessions;
+        this.messages = messages;
+        this.agents = agents;
+        this.guards = guards;
+        this.prompts = prompts;
+        this.recorder = recorder;
+        this.providers = providers;
+    }
+
+    public Uni<SessionView> create(CreateSessionRequest request) {
+        Caller caller = current.get();
+        caller.requireWriter();
+        return transactions.inTransaction(() -> agents.usable(request.agent(), request.model()).chain(target -> {
+            ChatSession session = new ChatSession();
+            session.organizationId = caller.organizationId();
+            session.userId = caller.userId();
+            session.agentId = target.agent().id;
+            session.modelId = target.model().id;
+            session.title = request.title();
+            return sessions.persistAndFlush(session)
+                    .replaceWith(() -> new SessionView(session.id, session.title, false, target.agent().name, target.model().name, 0,
+                            session.createdAt, session.createdAt));
+        }));
+    }
+
+    public Uni<Page<SessionView>> list(Boolean archived, String q, int limit, Cursor cursor) {
+        Caller caller = current.get();
+        StringBuilder sql = new StringBuilder("""
+                SELECT id, title, archived, agent_name, model_name, message_count, created_at, last_activity_at
+                FROM v_recent_sessions WHERE user_id = :user""");
+        if (archived != null) {
+            sql.append(" AND archived = :archived");
+        }
+        if (q != null && !q.isBlank()) {
+            sql.append(" AND title ILIKE :q");
+        }
+        if (cursor != null) {
+            sql.append(" AND (last_activity_at, id) < (CAST(CAST(:at AS text) AS timestamptz), :id)");
+        }
+        sql.append(" ORDER BY last_activity_at DESC, id DESC LIMIT :limit");
+        return transactions.inTransaction(() -> Panache.getSession().chain(s -> {
+            var query = s.createNativeQuery(sql.toString(), Object[].class).setParameter("user", caller.userId())
+                    .setParameter("limit", limit + 1);
+            if (archived != null) {
+                query.setParameter("archived", archived);
+            }
+            if (q != null && !q.isBlank()) {
+                query.setParameter("q", "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%");
+            }
+            if (cursor != null) {
+                query.setParameter("at", cursor.at().toString()).setParameter("id", cursor.id());
+            }
+            return query.getResultList();
+        })).map(rows -> Page.of(rows.stream().map(ChatService::sessionView).toList(), limit,
+                v -> new Cursor(v.lastActivityAt(), v.id()), v -> v));
+    }
+
+    public Uni<SessionView> get(UUID id) {
+        return transactions.inTransaction(() -> view(id));
+    }
+
+    public Uni<SessionView> update(UUID id, UpdateSessionRequest request) {
+        Caller caller = current.get();
+        caller.requireWriter();
+        return transactions.inTransaction(() -> own(id).chain(session -> {
+            if (request.title() != null) {
+                session.title = request.title();
+            }
+            if (request.archived() != null) {
+                session.archived = request.archived();
+            }
+            return sessions.flush().chain(() -> view(id));
+        }));
+    }
+
+    public Uni<Void> delete(UUID id) {
+        current.get().requireWriter();
+        return transactions.inTransaction(() -> own(id).chain(session -> sessions.delete(session)));
+    }
+
+    public Uni<Page<MessageView>> messages(UUID sessionId, int limit, String cursor) {
+        long after = Cursor.decodeSequence(cursor);
+        return transactions.inTransaction(() -> own(sessionId)
+                .chain(s -> messages.find("sessionId = ?1 and seq > ?2", Sort.ascending("seq"), sessionId, after)
+                        .page(0, limit + 1).list()))
+                .map(rows -> {
+                    boolean more = rows.size() > limit;
+                    List<ChatMessage> page = more ? rows.subList(0, limit) : rows;
+                    return new Page<>(page.stream().map(MessageView::of).toList(),
+                            more ? Cursor.encodeSequence(page.get(page.size() - 1).seq) : null);
+                });
+    }
+
+    /** Everything the upstream call needs, gathered in the first transaction. */
+    private record Turn(UUID sessionId, UUID userMessageId, UUID executionId, Target target, List<ChatProvider.Message> conversation,
+            ReplyView replay, long startedNanos) {
+    }
+
+    public Uni<ReplyView> send(UUID sessionId, String content, String idempotencyKey) {
+        Caller caller = current.get();
+        caller.requireWriter();
+        if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 255)) {
+            throw ApiException.invalidField("Idempotency-Key", "must be 1 to 255 characters");
+        }
+        long started = System.nanoTime();
+        return transactions.inTransaction(() -> own(sessionId).chain(session -> replay(session, idempotencyKey).chain(replayed -> {
+            if (replayed != null) {
+                return Uni.createFrom().item(new Turn(sessionId, null, null, null, null, replayed, started));
+            }
+            return agents.usable(session.agentId, session.modelId).chain(target -> {
+                ChatMessage user = message(caller, sessionId, "user", content, "complete");
+                user.idempotencyKey = idempotencyKey;
+                Instant now = Instant.now();
+                session.lastMessageAt = now;
+                if (session.title == null) {
+                    session.title = title(content);
+                }
+                return messages.persistAndFlush(user)
+                        .chain(() -> history(sessionId, target))
+                        .chain(history -> prompts.effectiveInTransaction().map(system -> conversation(system, history, target)))
+                        .chain(conversation -> Panache.getSession().chain(s -> recorder.start(s, caller.organizationId(),
+                                caller.userId(), sessionId, user.id, target.agent().id, target.model().id, null))
+                                .map(executionId -> new Turn(sessionId, user.id, executionId, target, conversation, null, started)));
+            });
+        }))).chain(turn -> turn.replay() != null ? Uni.createFrom().item(turn.replay()) : call(caller, turn));
+    }
+
+    private Uni<ReplyView> call(Caller caller, Turn turn) {
+        ChatProvider provider = provider(turn.target().agent().provider());
+        AtomicInteger attempts = new AtomicInteger();
+        long[] upstreamNanos = {0};
+        ChatProvider.Request request = new ChatProvider.Request(turn.target().model().providerModelId, turn.target().agent().config,
+                turn.conversation(), turn.target().model().maxOutputTokens);
+        long callStarted = System.nanoTime();
+        return guards.call(turn.target().agent(), () -> {
+            attempts.incrementAndGet();
+            long attemptStarted = System.nanoTime();
+            return provider.complete(request).eventually(() -> upstreamNanos[0] += System.nanoTime() - attemptStarted);
+        })
+                .onItemOrFailure().transformToUni((reply, failure) -> {
+                    long latencyMs = (System.nanoTime() - callStarted) / 1_000_000;
+                    long overheadMs = Math.max(0, (System.nanoTime() - turn.startedNanos() - upstreamNanos[0]) / 1_000_000);
+                    if (failure == null) {
+                        return finishSuccess(caller, turn, reply, latencyMs, overheadMs, attempts.get());
+                    }
+                    return finishFailure(caller, turn, failure, latencyMs, overheadMs, attempts.get());
+                });
+    }
+
+    private Uni<ReplyView> finishSuccess(Caller caller, Turn turn, ChatProvider.Reply reply, long latencyMs, long overheadMs,
+            int attempts) {
+        return transactions.inTransaction(() -> {
+            ChatMessage assistant = message(caller, turn.sessionId(), "assistant", reply.text(), "complete");
+            assistant.inputTokens = reply.inputTokens();
+            assistant.outputTokens = reply.outputTokens();
+            return messages.persistAndFlush(assistant)
+                    .chain(() -> Panache.getSession().chain(s -> recorder.finish(s, turn.executionId(), turn.target().agent().name,
+                            turn.target().model().name, new ExecutionRecorder.Outcome("success", assistant.id, latencyMs, latencyMs,
+                                    overheadMs, reply.inputTokens(), reply.outputTokens(), attempts, null, null, false))
+                            .chain(() -> guards.flushTransitions(s))))
+                    .chain(() -> touch(turn.sessionId()))
+                    .chain(() -> messages.findById(turn.userMessageId()))
+                    .map(user -> new ReplyView(MessageView.of(user), MessageView.of(assistant), turn.executionId(), "success",
+                            new Usage(reply.inputTokens(), reply.outputTokens()), latencyMs));
+        });
+    }
+
+    private Uni<ReplyView> finishFailure(Caller caller, Turn turn, Throwable failure, long latencyMs, long overheadMs, int attempts) {
+        ApiException error = clientError(turn, failure);
+        String status = failure instanceof TimeoutException || error.status() == 504 ? "timeout"
+                : failure instanceof CircuitBreakerOpenException || failure instanceof BulkheadException ? "rejected" : "error";
+        String code = failure instanceof ProviderException p ? p.code()
+                : failure instanceof CircuitBreakerOpenException ? "circuit_open"
+                : failure instanceof BulkheadException ? "bulkhead_full"
+                : failure instanceof TimeoutException ? "timeout" : "internal_error";
+        return transactions.inTransaction(() -> {
+            ChatMessage assistant = message(caller, turn.sessionId(), "assistant", "", "failed");
+            return messages.persistAndFlush(assistant)
+                    .chain(() -> Panache.getSession().chain(s -> recorder.finish(s, turn.executionId(), turn.target().agent().name,
+                            turn.target().model().name, new ExecutionRecorder.Outcome(status, assistant.id, latencyMs, null, overheadMs,
+                                    null, null, attempts, code, error.getMessage(), false))
+                            .chain(() -> guards.flushTransitions(s))))
+                    .chain(() -> touch(turn.sessionId()));
+        }).chain(() -> Uni.createFrom().failure(error));
+    }
+
+    private static ApiException clientError(Turn turn, Throwable failure) {
+        if (failure instanceof ApiException api) {
+            return api;
+        }
+        if (failure instanceof CircuitBreakerOpenException) {
+            long seconds = Math.max(1, turn.target().agent().breakerOpenMs / 1000);
+            return new ApiException(503, "Service Unavailable", "Agent '" + turn.target().agent().name
+                    + "' is failing; its circuit breaker is open.", List.of(), Map.of("Retry-After", Long.toString(seconds)), Map.of());
+        }
+        if (failure instanceof BulkheadException) {
+            return new ApiException(503, "Service Unavailable", "Agent '" + turn.target().agent().name
+                    + "' is at its concurrency limit; retry shortly.", List.of(), Map.of("Retry-After", "1"), Map.of());
+        }
+        if (failure instanceof TimeoutException) {
+            return ProviderException.timeout(turn.target().agent().provider());
+        }
+        return new ApiException(502, "Bad Gateway", "The agent failed to answer.");
+    }
+
+    /** The first result of an earlier POST with the same key, or null. */
+    private Uni<ReplyView> replay(ChatSession session, String key) {
+        if (key == null) {
+            return Uni.createFrom().nullItem();
+        }
+        return messages.find("sessionId = ?1 and idempotencyKey = ?2", session.id, key).<ChatMessage>firstResult().chain(user -> {
+            if (user == null) {
+                return Uni.createFrom().nullItem();
+            }
+            return Panache.getSession().chain(s -> s.createNativeQuery("""
+                    SELECT id, status, assistant_message_id, input_tokens, output_tokens, latency_ms, error_code
+                    FROM agent_executions WHERE user_message_id = :message""", Object[].class)
+                    .setParameter("message", user.id).getResultList())
+                    .chain(rows -> {
+                        if (rows.isEmpty() || "running".equals(rows.get(0)[1])) {
+                            throw ApiException.conflict("A message with this Idempotency-Key is still being answered.");
+                        }
+                        Object[] r = rows.get(0);
+                        if (!"success".equals(r[1])) {
+                            throw new ApiException(502, "Bad Gateway", "The first attempt with this Idempotency-Key failed ("
+                                    + r[6] + "); send the message again with a new key.");
+                        }
+                        return messages.findById((UUID) r[2]).map(assistant -> new ReplyView(MessageView.of(user),
+                                MessageView.of(assistant), (UUID) r[0], "success",
+                                new Usage(toInt(r[3]), toInt(r[4])), r[5] == null ? 0 : ((Number) r[5]).longValue()));
+                    });
+        });
+    }
+
+    /** Newest messages first until the context budget is spent, then back in chronological order. */
+    private Uni<List<ChatMessage>> history(UUID sessionId, Target target) {
+        long budgetChars = (long) Math.max(1, target.model().contextWindow - target.model().maxOutputTokens) * CHARS_PER_TOKEN;
+        return messages.find("sessionId = ?1 and status = 'complete' and role in ('user', 'assistant')", Sort.descending("seq"),
+                sessionId).page(0, 500).list().map(rows -> {
+                    List<ChatMessage> kept = new ArrayList<>();
+                    long used = 0;
+                    for (ChatMessage m : rows) {
+                        used += m.content.length();
+                        if (used > budgetChars && !kept.isEmpty()) {
+                            break;
+                        }
+                        kept.add(m);
+                    }
+                    Collections.reverse(kept);
+                    return kept;
+                });
+    }
+
+    private static List<ChatProvider.Message> conversation(List<io.agenthub.prompts.EffectivePrompt> system, List<ChatMessage> history,
+            Target target) {
+        List<ChatProvider.Message> conversation = new ArrayList<>();
+        system.forEach(p -> conversation.add(new ChatProvider.Message("system", p.content())));
+        history.forEach(m -> conversation.add(new ChatProvider.Message(m.role, m.content)));
+        return conversation;
+    }
+
+    private ChatProvider provider(String name) {
+        return providers.stream().filter(p -> p.provider().equals(name)).findFirst()
+                .orElseThrow(() -> ApiException.unprocessable("No client for provider '" + name + "'."));
+    }
+
+    private Uni<ChatSession> own(UUID id) {
+        Caller caller = current.get();
+        return sessions.find("id = ?1 and userId = ?2", id, caller.userId()).<ChatSession>firstResult()
+                .onItem().ifNull().failWith(() -> ApiException.notFound("Chat session"));
+    }
+
+    private Uni<SessionView> view(UUID id) {
+        Caller caller = current.get();
+        return Panache.getSession().chain(s -> s.createNativeQuery("""
+                SELECT id, title, archived, agent_name, model_name, message_count, created_at, last_activity_at
+                FROM v_recent_sessions WHERE id = :id AND user_id = :user""", Object[].class)
+                .setParameter("id", id).setParameter("user", caller.userId()).getResultList())
+                .map(rows -> {
+                    if (rows.isEmpty()) {
+                        throw ApiException.notFound("Chat session");
+                    }
+                    return sessionView(rows.get(0));
+                });
+    }
+
+    private Uni<Void> touch(UUID sessionId) {
+        return Panache.getSession().chain(s -> s.createNativeQuery("UPDATE chat_sessions SET last_message_at = now() WHERE id = :id")
+                .setParameter("id", sessionId).executeUpdate()).replaceWithVoid();
+    }
+
+    private static ChatMessage message(Caller caller, UUID sessionId, String role, String content, String status) {
+        ChatMessage m = new ChatMessage();
+        m.id = UUID.randomUUID();
+        m.sessionId = sessionId;
+        m.organizationId = caller.organizationId();
+        m.userId = caller.userId();
+        m.role = role;
+        m.content = content;
+        m.status = status;
+        m.createdAt = Instant.now();
+        return m;
+    }
+
+    static String title(String content) {
+        String line = content.strip().replaceAll("\\s+", " ");
+        return line.length() <= 60 ? line : line.substring(0, 57).replaceAll("\\s\\S*$", "") + "...";
+    }
+
+    private static SessionView sessionView(Object[] r) {
+        return new SessionView((UUID) r[0], (String) r[1], (Boolean) r[2], (String) r[3], (String) r[4], ((Number) r[5]).longValue(),
+                io.agenthub.web.SqlValues.instant(r[6]), io.agenthub.web.SqlValues.instant(r[7]));
+    }
+
+    private static Integer toInt(Object value) {
+        return value == null ? null : ((Number) value).intValue();
+    }
+}
