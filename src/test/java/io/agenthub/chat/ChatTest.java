@@ -1,0 +1,184 @@
+package io.agenthub.chat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.notNullValue;
+
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.agenthub.testing.Api;
+import io.agenthub.testing.Database;
+import io.agenthub.testing.Database.Caller;
+import io.agenthub.testing.FakeProviders;
+import io.agenthub.testing.FakeProviders.Scripted;
+import io.agenthub.testing.Tokens;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+@QuarkusTest
+@QuarkusTestResource(FakeProviders.class)
+class ChatTest {
+
+    static final FakeProviders fake = FakeProviders.shared();
+
+    Api user;
+
+    @BeforeEach
+    void signIn() {
+        fake.reset();
+        user = Api.signIn(Tokens.unique("chatter"), Tokens.unique("chat-org"), "owner");
+    }
+
+    String session(String agent, String model) {
+        return user.request().body(Map.of("agent", agent, "model", model)).post("/api/chat/sessions").then().statusCode(201)
+                .body("agent", equalTo(agent)).body("model", equalTo(model)).extract().path("id");
+    }
+
+    @Test
+    void droidAnswersThroughOpenRouterWithHistoryAndSystemPromptsInOrder() throws Exception {
+        user.request().body(Map.of("scope", "organization", "name", "house", "content", "Be concise.", "priority", 1))
+                .post("/api/system-prompts").then().statusCode(201);
+        user.request().body(Map.of("scope", "user", "name", "me", "content", "Call me Ada."))
+                .post("/api/system-prompts").then().statusCode(201);
+        String id = session("droid", "claude-3-opus");
+        user.request().body(Map.of("content", "Hello there, how are you today?")).post("/api/chat/sessions/" + id + "/messages")
+                .then().statusCode(200)
+                .body("assistantMessage.content", equalTo("droid(anthropic/claude-3-opus) heard: Hello there, how are you today?"))
+                .body("usage.inputTokens", equalTo(12)).body("usage.outputTokens", equalTo(7))
+                .body("executionId", notNullValue()).body("status", equalTo("success"));
+        user.request().body(Map.of("content", "Second question")).post("/api/chat/sessions/" + id + "/messages").then().statusCode(200);
+
+        JsonNode second = fake.openRouterRequests.get(1);
+        assertThat(second.path("model").asText()).isEqualTo("anthropic/claude-3-opus");
+        List<String> roles = second.path("messages").findValuesAsText("role");
+        List<String> contents = second.path("messages").findValuesAsText("content");
+        int n = roles.size();
+        assertThat(roles.subList(n - 5, n)).containsExactly("system", "system", "user", "assistant", "user");
+        assertThat(contents.subList(n - 5, n)).containsExactly("Be concise.", "Call me Ada.", "Hello there, how are you today?",
+                "droid(anthropic/claude-3-opus) heard: Hello there, how are you today?", "Second question");
+
+        user.request().get("/api/chat/sessions/" + id).then().statusCode(200)
+                .body("title", equalTo("Hello there, how are you today?")).body("messageCount", equalTo(4));
+        user.request().get("/api/chat/sessions/" + id + "/messages?limit=3").then().statusCode(200)
+                .body("items", hasSize(3)).body("items[0].role", equalTo("user")).body("nextCursor", notNullValue());
+        Database.probe(Caller.system(), c -> {
+            assertThat(Database.count(c, "SELECT count(*) FROM agent_executions e JOIN chat_sessions s ON s.id = e.session_id "
+                    + "WHERE s.id = ?::uuid AND e.status = 'success' AND e.input_tokens = 12 AND e.output_tokens = 7 "
+                    + "AND e.latency_ms IS NOT NULL AND e.assistant_message_id IS NOT NULL", id)).isEqualTo(2);
+            return null;
+        });
+    }
+
+    @Test
+    void ccrouterAnswersThroughVertexAi() {
+        user.request().body(Map.of("scope", "user", "name", "style", "content", "Answer in French."))
+                .post("/api/system-prompts").then().statusCode(201);
+        String id = session("ccrouter", "gemini-1.5-flash");
+        user.request().body(Map.of("content", "Bonjour")).post("/api/chat/sessions/" + id + "/messages").then().statusCode(200)
+                .body("assistantMessage.content", equalTo("ccrouter heard: Bonjour"))
+                .body("usage.inputTokens", equalTo(21)).body("usage.outputTokens", equalTo(9));
+        assertThat(fake.vertexPaths.get(0))
+                .isEqualTo("/v1/projects/test-project/locations/us-central1/publishers/google/models/gemini-1.5-flash:generateContent");
+        JsonNode request = fake.vertexRequests.get(0);
+        assertThat(request.path("systemInstruction").path("parts").get(0).path("text").asText()).endsWith("Answer in French.");
+        assertThat(request.path("contents").get(0).path("role").asText()).isEqualTo("user");
+    }
+
+    @Test
+    void retriesOn429And5xxThenSucceeds() {
+        String id = session("droid", "gpt-4");
+        fake.scriptOpenRouter(
+                new Scripted(429, Map.of("error", Map.of("code", 429, "message", "Rate limit exceeded")), Map.of("Retry-After", "0"), 0),
+                Scripted.error(502, Map.of("error", Map.of("code", 502, "message", "Provider returned error"))));
+        user.request().body(Map.of("content", "try hard")).post("/api/chat/sessions/" + id + "/messages").then().statusCode(200)
+                .body("status", equalTo("success"));
+        assertThat(fake.openRouterRequests).hasSize(3);
+    }
+
+    @Test
+    void upstreamErrorsAreMappedAndRecorded() throws SQLException {
+        String id = session("droid", "gpt-4");
+        fake.scriptOpenRouter(Scripted.error(400, Map.of("error", Map.of("code", 400, "message", "context length exceeded"))));
+        user.request().body(Map.of("content", "too long")).post("/api/chat/sessions/" + id + "/messages").then().statusCode(422)
+                .contentType("application/problem+json")
+                .body("detail", equalTo("openrouter: context length exceeded")).body("providerError", equalTo("bad_request"));
+        assertThat(fake.openRouterRequests).hasSize(1);
+
+        String vertex = session("ccrouter", "gemini-1.5-pro");
+        fake.scriptVertex(Scripted.error(200, Map.of("promptFeedback", Map.of("blockReason", "SAFETY"))));
+        user.request().body(Map.of("content", "something unsafe")).post("/api/chat/sessions/" + vertex + "/messages").then()
+                .statusCode(422).body("providerError", equalTo("content_filter"));
+
+        // every user message ends with exactly one closed execution row
+        Database.probe(Caller.system(), c -> {
+            assertThat(Database.count(c, """
+                    SELECT count(*) FROM chat_messages m
+                    WHERE m.session_id IN (?::uuid, ?::uuid) AND m.role = 'user'
+                      AND (SELECT count(*) FROM agent_executions e WHERE e.user_message_id = m.id AND e.status = 'error') = 1""",
+                    id, vertex)).isEqualTo(2);
+            return null;
+        });
+    }
+
+    @Test
+    void anIdempotencyKeyReturnsTheFirstResult() {
+        String id = session("droid", "gpt-4");
+        String first = user.request().header("Idempotency-Key", "k-1").body(Map.of("content", "once"))
+                .post("/api/chat/sessions/" + id + "/messages").then().statusCode(200).extract().path("assistantMessage.id");
+        user.request().header("Idempotency-Key", "k-1").body(Map.of("content", "once"))
+                .post("/api/chat/sessions/" + id + "/messages").then().statusCode(200).body("assistantMessage.id", equalTo(first));
+        assertThat(fake.openRouterRequests).hasSize(1);
+        user.request().get("/api/chat/sessions/" + id).then().body("messageCount", equalTo(2));
+    }
+
+    @Test
+    void sessionsAreListedNewestFirstFilteredAndPrivate() {
+        String a = session("droid", "gpt-4");
+        String b = session("ccrouter", "gemini-1.5-pro");
+        user.request().body(Map.of("title", "Quarterly planning")).patch("/api/chat/sessions/" + a).then().statusCode(200);
+        user.request().body(Map.of("content", "hi")).post("/api/chat/sessions/" + b + "/messages").then().statusCode(200);
+        user.request().get("/api/chat/sessions").then().statusCode(200)
+                .body("items.id", equalTo(List.of(b, a))).body("items[0].messageCount", equalTo(2));
+        user.request().get("/api/chat/sessions?q=quarterly").then().body("items.id", equalTo(List.of(a)));
+        user.request().body(Map.of("archived", true)).patch("/api/chat/sessions/" + a).then().statusCode(200);
+        user.request().get("/api/chat/sessions?archived=false").then().body("items.id", equalTo(List.of(b)));
+        user.request().get("/api/chat/sessions?limit=1").then().body("items", hasSize(1)).body("nextCursor", notNullValue());
+
+        Api colleague = Api.signIn(Tokens.unique("colleague"), user.org(), "member");
+        colleague.request().get("/api/chat/sessions/" + a).then().statusCode(404);
+        colleague.request().body(Map.of("content", "sneaky")).post("/api/chat/sessions/" + a + "/messages").then().statusCode(404);
+        colleague.request().get("/api/chat/sessions").then().body("items", hasSize(0));
+        user.request().delete("/api/chat/sessions/" + a).then().statusCode(204);
+        user.request().get("/api/chat/sessions/" + a).then().statusCode(404);
+    }
+
+    @Test
+    void badInputIsRefused() {
+        String id = session("droid", "gpt-4");
+        user.request().body(Map.of("content", "")).post("/api/chat/sessions/" + id + "/messages").then().statusCode(400);
+        user.request().body(Map.of("content", "x".repeat(100_001))).post("/api/chat/sessions/" + id + "/messages").then().statusCode(400);
+        user.request().body(Map.of("agent", "droid", "model", "nope")).post("/api/chat/sessions").then().statusCode(422);
+        user.request().body(Map.of("agent", "nobody", "model", "gpt-4")).post("/api/chat/sessions").then().statusCode(422);
+        assertThat(fake.openRouterRequests).isEmpty();
+    }
+
+    @Test
+    void theAgentCatalogueShowsModelsAndStatus() {
+        user.request().get("/api/agents").then().statusCode(200)
+                .body("name", equalTo(List.of("ccrouter", "droid")))
+                .body("find { it.name == 'droid' }.models.name", equalTo(List.of("claude-3-opus", "gpt-4")))
+                .body("find { it.name == 'droid' }.provider", equalTo("openrouter"))
+                .body("find { it.name == 'ccrouter' }.status.breakerState", notNullValue());
+        user.request().get("/api/agents/ccrouter/models").then().statusCode(200).body("name", hasSize(2));
+        user.request().get("/api/agents/nobody/models").then().statusCode(404);
+        user.request().body(Map.of("enabled", false)).patch("/api/agents/droid").then().statusCode(403);
+    }
+}
