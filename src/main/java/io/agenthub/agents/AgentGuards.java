@@ -17,6 +17,8 @@ import org.hibernate.reactive.mutiny.Mutiny;
 
 import io.agenthub.agents.providers.ChatProvider.Reply;
 import io.agenthub.agents.providers.ProviderException;
+import io.agenthub.tenancy.TenantTransactions;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 import io.smallrye.faulttolerance.api.CircuitBreakerState;
 import io.smallrye.faulttolerance.api.CustomBackoffStrategy;
@@ -37,6 +39,12 @@ public class AgentGuards {
     private static final AtomicInteger GENERATION = new AtomicInteger();
 
     private final Map<String, Guard> guards = new ConcurrentHashMap<>();
+    private final TenantTransactions transactions;
+
+    public AgentGuards(TenantTransactions transactions) {
+        this.transactions = transactions;
+    }
+
     private final Queue<Transition> transitions = new ConcurrentLinkedQueue<>();
 
     record Guard(String breakerName, TypedGuard<Uni<Reply>> guard, String signature, AtomicInteger failures) {
@@ -74,8 +82,18 @@ public class AgentGuards {
         guards.remove(agentName);
     }
 
-    /** Writes the queued transitions in order, inside the caller's system or tenant transaction. */
-    public Uni<Void> flushTransitions(Mutiny.Session session) {
+    /**
+     * Writes the queued transitions in a system transaction of their own: the breaker belongs to
+     * the platform, not to the caller whose request happened to trip it. Call outside any transaction.
+     */
+    public Uni<Void> persistTransitions() {
+        if (transitions.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return transactions.asSystem(() -> Panache.getSession().chain(this::flushTransitions));
+    }
+
+    private Uni<Void> flushTransitions(Mutiny.Session session) {
         Uni<Void> chain = Uni.createFrom().voidItem();
         Transition t;
         while ((t = transitions.poll()) != null) {

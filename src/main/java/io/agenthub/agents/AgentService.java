@@ -80,7 +80,7 @@ public class AgentService {
     public Uni<List<AgentView>> list() {
         Caller caller = current.get();
         boolean all = caller.platformAdmin();
-        return transactions.inTransaction(() -> agents.listAll(Sort.ascending("name"))
+        return guards.persistTransitions().chain(() -> transactions.inTransaction(() -> agents.listAll(Sort.ascending("name"))
                 .chain(list -> models.listAll(Sort.ascending("name")).chain(allModels -> statuses().map(status -> {
                     List<AgentView> views = new ArrayList<>();
                     for (Agent a : list) {
@@ -90,7 +90,7 @@ public class AgentService {
                         }
                     }
                     return views;
-                }))));
+                })))));
     }
 
     public Uni<List<ModelView>> models(String agentName) {
@@ -234,17 +234,19 @@ public class AgentService {
 
     public Uni<CircuitBreakerView> breaker(String agentName) {
         Caller caller = current.get();
-        return transactions.inTransaction(() -> agent(agentName, caller.platformAdmin()).chain(a -> breakerView(a.name)));
+        return guards.persistTransitions()
+                .chain(() -> transactions.inTransaction(() -> agent(agentName, caller.platformAdmin()).chain(a -> breakerView(a.name))));
     }
 
     public Uni<CircuitBreakerView> resetBreaker(String agentName) {
         Caller caller = current.get();
         caller.requirePlatformAdmin();
-        return transactions.inTransaction(() -> agent(agentName, true)
-                .call(a -> guards.reset(a.name))
+        return transactions.inTransaction(() -> agent(agentName, true).call(a -> guards.reset(a.name)))
+                .chain(guards::persistTransitions)
+                .chain(() -> transactions.inTransaction(() -> agent(agentName, true)
                 .call(a -> audit.recordAdmin(caller.userId(), caller.organizationId(), "agent.circuit_breaker.reset", "agent", a.name,
                         Map.of()))
-                .chain(a -> breakerView(a.name)));
+                .chain(a -> breakerView(a.name))));
     }
 
     private Uni<CircuitBreakerView> breakerView(String agentName) {

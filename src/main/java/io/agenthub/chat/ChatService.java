@@ -224,13 +224,12 @@ public class ChatService {
             return messages.persistAndFlush(assistant)
                     .chain(() -> Panache.getSession().chain(s -> recorder.finish(s, turn.executionId(), turn.target().agent().name,
                             turn.target().model().name, new ExecutionRecorder.Outcome("success", assistant.id, latencyMs, latencyMs,
-                                    overheadMs, reply.inputTokens(), reply.outputTokens(), attempts, null, null, false))
-                            .chain(() -> guards.flushTransitions(s))))
+                                    overheadMs, reply.inputTokens(), reply.outputTokens(), attempts, null, null, false))))
                     .chain(() -> touch(turn.sessionId()))
                     .chain(() -> messages.findById(turn.userMessageId()))
                     .map(user -> new ReplyView(MessageView.of(user), MessageView.of(assistant), turn.executionId(), "success",
                             new Usage(reply.inputTokens(), reply.outputTokens()), latencyMs));
-        });
+        }).call(guards::persistTransitions);
     }
 
     private Uni<ReplyView> finishFailure(Caller caller, Turn turn, Throwable failure, long latencyMs, long overheadMs, int attempts) {
@@ -246,10 +245,9 @@ public class ChatService {
             return messages.persistAndFlush(assistant)
                     .chain(() -> Panache.getSession().chain(s -> recorder.finish(s, turn.executionId(), turn.target().agent().name,
                             turn.target().model().name, new ExecutionRecorder.Outcome(status, assistant.id, latencyMs, null, overheadMs,
-                                    null, null, attempts, code, error.getMessage(), false))
-                            .chain(() -> guards.flushTransitions(s))))
+                                    null, null, attempts, code, error.getMessage(), false))))
                     .chain(() -> touch(turn.sessionId()));
-        }).chain(() -> Uni.createFrom().failure(error));
+        }).chain(guards::persistTransitions).chain(() -> Uni.createFrom().failure(error));
     }
 
     private static ApiException clientError(Turn turn, Throwable failure) {

@@ -1,0 +1,125 @@
+package io.agenthub.chat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.agenthub.testing.Api;
+import io.agenthub.testing.FakeProviders;
+import io.agenthub.testing.FakeProviders.Scripted;
+import io.agenthub.testing.Tokens;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/** Guards built from the agent's row: the breaker's transitions land in circuit_breaker_state. */
+@QuarkusTest
+@QuarkusTestResource(FakeProviders.class)
+class AgentResilienceTest {
+
+    static final FakeProviders fake = FakeProviders.shared();
+    static final Map<String, Object> DEFAULTS = Map.of("maxRetries", 2, "breakerFailureThreshold", 5, "breakerOpenMs", 30000,
+            "maxConcurrentCalls", 32, "requestTimeoutMs", 120000);
+
+    Api platform;
+    Api user;
+
+    @BeforeEach
+    void setUp() {
+        fake.reset();
+        platform = Api.signIn("platform-admin", "platform", "owner");
+        user = Api.signIn(Tokens.unique("user"), Tokens.unique("resilience"), "owner");
+    }
+
+    @AfterEach
+    void restore() {
+        platform.request().body(DEFAULTS).patch("/api/agents/droid").then().statusCode(200);
+        platform.request().delete("/api/agents/droid/circuit-breaker").then().statusCode(200);
+        fake.reset();
+    }
+
+    String session() {
+        return user.request().body(Map.of("agent", "droid", "model", "gpt-4")).post("/api/chat/sessions").then().statusCode(201)
+                .extract().path("id");
+    }
+
+    @Test
+    void theBreakerOpensRejectsHalfOpensAndClosesAndTheTableFollows() throws Exception {
+        platform.request().body(Map.of("maxRetries", 0, "breakerFailureThreshold", 2, "breakerOpenMs", 1000))
+                .patch("/api/agents/droid").then().statusCode(200);
+        String id = session();
+        Scripted down = Scripted.error(503, Map.of("error", Map.of("code", 503, "message", "No endpoints available")));
+        fake.scriptOpenRouter(down, down);
+        for (int i = 0; i < 2; i++) {
+            user.request().body(Map.of("content", "fail " + i)).post("/api/chat/sessions/" + id + "/messages").then().statusCode(502);
+        }
+        user.request().get("/api/agents/droid/circuit-breaker").then().statusCode(200)
+                .body("state", equalTo("open")).body("failureCount", equalTo(2))
+                .body("openedAt", notNullValue()).body("nextAttemptAt", notNullValue());
+
+        int before = fake.openRouterRequests.size();
+        user.request().body(Map.of("content", "rejected")).post("/api/chat/sessions/" + id + "/messages").then().statusCode(503)
+                .header("Retry-After", "1").contentType("application/problem+json");
+        assertThat(fake.openRouterRequests).hasSize(before);
+
+        Thread.sleep(1100);
+        user.request().body(Map.of("content", "healthy again")).post("/api/chat/sessions/" + id + "/messages").then().statusCode(200);
+        user.request().get("/api/agents/droid/circuit-breaker").then().statusCode(200)
+                .body("state", equalTo("closed")).body("openedAt", nullValue()).body("failureCount", equalTo(0));
+        user.request().get("/api/agents").then().body("find { it.name == 'droid' }.status.breakerState", equalTo("closed"));
+        // statuses of the four executions: two errors, one rejection, one success
+        user.request().get("/api/chat/sessions/" + id + "/messages?limit=100").then()
+                .body("items.findAll { it.role == 'assistant' }.status", equalTo(List.of("failed", "failed", "failed", "complete")));
+    }
+
+    @Test
+    void platformAdminsResetTheBreaker() {
+        platform.request().body(Map.of("maxRetries", 0, "breakerFailureThreshold", 1, "breakerOpenMs", 60000))
+                .patch("/api/agents/droid").then().statusCode(200);
+        String id = session();
+        fake.scriptOpenRouter(Scripted.error(500, Map.of("error", Map.of("code", 500, "message", "boom"))));
+        user.request().body(Map.of("content", "x")).post("/api/chat/sessions/" + id + "/messages").then().statusCode(502);
+        user.request().body(Map.of("content", "y")).post("/api/chat/sessions/" + id + "/messages").then().statusCode(503);
+        user.request().delete("/api/agents/droid/circuit-breaker").then().statusCode(403);
+        platform.request().delete("/api/agents/droid/circuit-breaker").then().statusCode(200).body("state", equalTo("closed"));
+        user.request().body(Map.of("content", "z")).post("/api/chat/sessions/" + id + "/messages").then().statusCode(200);
+    }
+
+    @Test
+    void theBulkheadBoundsConcurrentUpstreamCalls() throws Exception {
+        platform.request().body(Map.of("maxRetries", 0, "maxConcurrentCalls", 1)).patch("/api/agents/droid").then().statusCode(200);
+        String id = session();
+        Map<String, Object> slow = Map.of("choices", List.of(Map.of("index", 0, "finish_reason", "stop",
+                "message", Map.of("role", "assistant", "content", "slow"))), "usage", Map.of("prompt_tokens", 1, "completion_tokens", 1));
+        for (int i = 0; i < 4; i++) {
+            fake.scriptOpenRouter(new Scripted(200, slow, Map.of(), 800));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<Integer>> results = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                int n = i;
+                results.add(pool.submit(() -> user.request().body(Map.of("content", "c" + n))
+                        .post("/api/chat/sessions/" + id + "/messages").statusCode()));
+            }
+            List<Integer> statuses = new ArrayList<>();
+            for (Future<Integer> r : results) {
+                statuses.add(r.get());
+            }
+            assertThat(statuses).contains(200).contains(503);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}
