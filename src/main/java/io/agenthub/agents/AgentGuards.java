@@ -15,7 +15,6 @@ import jakarta.enterprise.util.TypeLiteral;
 
 import org.hibernate.reactive.mutiny.Mutiny;
 
-import io.agenthub.agents.providers.ChatProvider.Reply;
 import io.agenthub.agents.providers.ProviderException;
 import io.agenthub.tenancy.TenantTransactions;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -34,7 +33,7 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class AgentGuards {
 
-    private static final TypeLiteral<Uni<Reply>> REPLY = new TypeLiteral<>() {
+    private static final TypeLiteral<Uni<Object>> ANY = new TypeLiteral<>() {
     };
     private static final AtomicInteger GENERATION = new AtomicInteger();
 
@@ -47,17 +46,20 @@ public class AgentGuards {
 
     private final Queue<Transition> transitions = new ConcurrentLinkedQueue<>();
 
-    record Guard(String breakerName, TypedGuard<Uni<Reply>> guard, String signature, AtomicInteger failures) {
+    record Guard(String breakerName, TypedGuard<Uni<Object>> guard, String signature, AtomicInteger failures) {
     }
 
     /** A breaker state change waiting to be written. */
     public record Transition(String agent, String state, int failureCount, Instant at, Instant nextAttemptAt) {
     }
 
-    public Uni<Reply> call(Agent agent, Supplier<Uni<Reply>> call) {
+    /** Runs an upstream call (a whole reply, or the opening of a stream) under the agent's guards. */
+    @SuppressWarnings("unchecked")
+    public <T> Uni<T> call(Agent agent, Supplier<Uni<T>> call) {
         Guard guard = guards.compute(agent.name, (name, existing) -> existing != null && existing.signature().equals(signature(agent))
                 ? existing : build(agent));
-        return guard.guard().get(() -> call.get()
+        return (Uni<T>) guard.guard().get(() -> call.get()
+                .<Object>map(result -> result)
                 .invoke(() -> guard.failures().set(0))
                 .onFailure(ProviderException.class).invoke(e -> {
                     if (((ProviderException) e).countsAgainstProvider()) {
@@ -124,7 +126,7 @@ public class AgentGuards {
         String breakerName = "agent-" + agent.name + "-" + GENERATION.incrementAndGet();
         AtomicInteger failures = new AtomicInteger();
         long openMs = agent.breakerOpenMs;
-        TypedGuard<Uni<Reply>> guard = TypedGuard.create(REPLY)
+        TypedGuard<Uni<Object>> guard = TypedGuard.create(ANY)
                 .withRetry()
                     .maxRetries(agent.maxRetries)
                     .delay(200, ChronoUnit.MILLIS)

@@ -16,10 +16,14 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.sse.OutboundSseEvent;
+import jakarta.ws.rs.sse.Sse;
 
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.ResponseStatus;
+import org.jboss.resteasy.reactive.RestMulti;
 
 import io.agenthub.chat.ChatViews.CreateSessionRequest;
 import io.agenthub.chat.ChatViews.MessageView;
@@ -30,6 +34,7 @@ import io.agenthub.chat.ChatViews.UpdateSessionRequest;
 import io.agenthub.web.Page;
 import io.agenthub.web.PageRequest;
 import io.quarkus.security.Authenticated;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
 @Path("/api/chat/sessions")
@@ -82,8 +87,20 @@ public class ChatResource {
         return service.messages(id, page.limit(), page.rawCursor());
     }
 
+    /** {@code Accept: text/event-stream}: delta events as tokens arrive, then {@code done} (or {@code error}). */
     @POST
     @Path("/{id}/messages")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    public Multi<OutboundSseEvent> stream(@PathParam("id") UUID id, @Valid @NotNull SendMessageRequest body,
+            @HeaderParam("Idempotency-Key") String idempotencyKey, @Context Sse sse) {
+        return RestMulti.fromUniResponse(service.stream(id, body.content(), idempotencyKey),
+                events -> events.map(e -> sse.newEventBuilder().name(e.name()).mediaType(MediaType.APPLICATION_JSON_TYPE)
+                        .data(e.data()).build()));
+    }
+
+    @POST
+    @Path("/{id}/messages")
+    @Produces(MediaType.APPLICATION_JSON)
     public Uni<ReplyView> send(@PathParam("id") UUID id, @Valid @NotNull SendMessageRequest body,
             @HeaderParam("Idempotency-Key") String idempotencyKey) {
         return service.send(id, body.content(), idempotencyKey);

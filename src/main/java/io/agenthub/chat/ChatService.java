@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -38,7 +39,10 @@ import io.agenthub.web.Page;
 import io.quarkus.arc.All;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.panache.common.Sort;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 
 /**
  * Conversations with agents. A turn runs in three steps: the user message and a running execution
@@ -166,6 +170,12 @@ public class ChatService {
 
     public Uni<ReplyView> send(UUID sessionId, String content, String idempotencyKey) {
         Caller caller = current.get();
+        return begin(caller, sessionId, content, idempotencyKey)
+                .chain(turn -> turn.replay() != null ? Uni.createFrom().item(turn.replay()) : call(caller, turn));
+    }
+
+    /** The first transaction of a turn: the user message and a running execution commit before any upstream call. */
+    private Uni<Turn> begin(Caller caller, UUID sessionId, String content, String idempotencyKey) {
         caller.requireWriter();
         if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 255)) {
             throw ApiException.invalidField("Idempotency-Key", "must be 1 to 255 characters");
@@ -190,7 +200,96 @@ public class ChatService {
                                 caller.userId(), sessionId, user.id, target.agent().id, target.model().id, null))
                                 .map(executionId -> new Turn(sessionId, user.id, executionId, target, conversation, null, started)));
             });
-        }))).chain(turn -> turn.replay() != null ? Uni.createFrom().item(turn.replay()) : call(caller, turn));
+        })));
+    }
+
+    /** A server-sent event of a streamed reply: {@code delta}, then {@code done} or {@code error}. */
+    public record StreamEvent(String name, Object data) {
+    }
+
+    /**
+     * Opens a streamed reply. Failures before the first token (unknown session, open breaker,
+     * provider errors after retries) fail the Uni, so the client gets a plain problem response;
+     * after that, the stream ends with a {@code done} or an {@code error} event.
+     */
+    public Uni<Multi<StreamEvent>> stream(UUID sessionId, String content, String idempotencyKey) {
+        Caller caller = current.get();
+        Context context = Vertx.currentContext();
+        return begin(caller, sessionId, content, idempotencyKey).chain(turn -> {
+            if (turn.replay() != null) {
+                ReplyView r = turn.replay();
+                return Uni.createFrom().item(Multi.createFrom().items(new StreamEvent("delta", Map.of("text", r.assistantMessage().content())),
+                        new StreamEvent("done", done(r))));
+            }
+            ChatProvider provider = provider(turn.target().agent().provider());
+            ChatProvider.Request request = new ChatProvider.Request(turn.target().model().providerModelId,
+                    turn.target().agent().config, turn.conversation(), turn.target().model().maxOutputTokens);
+            AtomicInteger attempts = new AtomicInteger();
+            long callStarted = System.nanoTime();
+            return guards.call(turn.target().agent(), () -> {
+                attempts.incrementAndGet();
+                return provider.stream(request, turn.target().agent().firstTokenTimeoutMs, turn.target().agent().streamIdleTimeoutMs);
+            }).onFailure().call(failure -> finishFailure(caller, turn, failure, millisSince(callStarted), null, 0, attempts.get(), "",
+                    true, null)
+                    .chain(error -> Uni.createFrom().failure(error)))
+                    .map(chunks -> events(caller, turn, chunks.emitOn(task -> context.runOnContext(v -> task.run())), callStarted,
+                            attempts.get()));
+        });
+    }
+
+    private Multi<StreamEvent> events(Caller caller, Turn turn, Multi<ChatProvider.Chunk> chunks, long callStarted, int attempts) {
+        StringBuilder text = new StringBuilder();
+        Integer[] usage = {null, null};
+        long[] firstToken = {0};
+        AtomicBoolean closed = new AtomicBoolean();
+        Multi<StreamEvent> deltas = chunks
+                .invoke(chunk -> {
+                    if (chunk.inputTokens() != null) {
+                        usage[0] = chunk.inputTokens();
+                    }
+                    if (chunk.outputTokens() != null) {
+                        usage[1] = chunk.outputTokens();
+                    }
+                })
+                .filter(chunk -> chunk.text() != null && !chunk.text().isEmpty())
+                .map(chunk -> {
+                    if (firstToken[0] == 0) {
+                        firstToken[0] = System.nanoTime();
+                    }
+                    text.append(chunk.text());
+                    return new StreamEvent("delta", Map.of("text", chunk.text()));
+                });
+        Multi<StreamEvent> done = Multi.createFrom().uni(Uni.createFrom().voidItem()
+                .invoke(() -> closed.set(true))
+                .chain(() -> finishSuccess(caller, turn, new ChatProvider.Reply(text.toString(), usage[0], usage[1], "stop"),
+                        millisSince(callStarted), firstToken[0] == 0 ? null : (firstToken[0] - callStarted) / 1_000_000, 0, attempts,
+                        true))
+                .map(reply -> new StreamEvent("done", done(reply))));
+        return Multi.createBy().concatenating().streams(deltas, done)
+                .onFailure().recoverWithMulti(failure -> Multi.createFrom().uni(Uni.createFrom().voidItem()
+                        .invoke(() -> closed.set(true))
+                        .chain(() -> finishFailure(caller, turn, failure, millisSince(callStarted),
+                                firstToken[0] == 0 ? null : (firstToken[0] - callStarted) / 1_000_000, 0, attempts, text.toString(),
+                                true, null))
+                        .map(error -> new StreamEvent("error", Map.of("status", error.status(), "title", error.title(),
+                                "detail", error.getMessage())))))
+                .onCancellation().call(() -> closed.getAndSet(true) ? Uni.createFrom().voidItem()
+                        : finishFailure(caller, turn, new ApiException(499, "Client Closed Request", "The client disconnected."),
+                                millisSince(callStarted), firstToken[0] == 0 ? null : (firstToken[0] - callStarted) / 1_000_000, 0,
+                                attempts, text.toString(), true, "cancelled").replaceWithVoid());
+    }
+
+    private static Map<String, Object> done(ReplyView reply) {
+        Map<String, Object> done = new java.util.LinkedHashMap<>();
+        done.put("messageId", reply.assistantMessage().id());
+        done.put("executionId", reply.executionId());
+        done.put("usage", reply.usage());
+        done.put("latencyMs", reply.latencyMs());
+        return done;
+    }
+
+    private static long millisSince(long nanos) {
+        return (System.nanoTime() - nanos) / 1_000_000;
     }
 
     private Uni<ReplyView> call(Caller caller, Turn turn) {
@@ -217,14 +316,19 @@ public class ChatService {
 
     private Uni<ReplyView> finishSuccess(Caller caller, Turn turn, ChatProvider.Reply reply, long latencyMs, long overheadMs,
             int attempts) {
-        return transactions.inTransaction(() -> {
+        return finishSuccess(caller, turn, reply, latencyMs, latencyMs, overheadMs, attempts, false);
+    }
+
+    private Uni<ReplyView> finishSuccess(Caller caller, Turn turn, ChatProvider.Reply reply, long latencyMs, Long ttftMs,
+            long overheadMs, int attempts, boolean streamed) {
+        return transactions.inTransaction(caller, () -> {
             ChatMessage assistant = message(caller, turn.sessionId(), "assistant", reply.text(), "complete");
             assistant.inputTokens = reply.inputTokens();
             assistant.outputTokens = reply.outputTokens();
             return messages.persistAndFlush(assistant)
                     .chain(() -> Panache.getSession().chain(s -> recorder.finish(s, turn.executionId(), turn.target().agent().name,
-                            turn.target().model().name, new ExecutionRecorder.Outcome("success", assistant.id, latencyMs, latencyMs,
-                                    overheadMs, reply.inputTokens(), reply.outputTokens(), attempts, null, null, false))))
+                            turn.target().model().name, new ExecutionRecorder.Outcome("success", assistant.id, latencyMs, ttftMs,
+                                    overheadMs, reply.inputTokens(), reply.outputTokens(), attempts, null, null, streamed))))
                     .chain(() -> touch(turn.sessionId()))
                     .chain(() -> messages.findById(turn.userMessageId()))
                     .map(user -> new ReplyView(MessageView.of(user), MessageView.of(assistant), turn.executionId(), "success",
@@ -233,21 +337,29 @@ public class ChatService {
     }
 
     private Uni<ReplyView> finishFailure(Caller caller, Turn turn, Throwable failure, long latencyMs, long overheadMs, int attempts) {
+        return finishFailure(caller, turn, failure, latencyMs, null, overheadMs, attempts, "", false, null)
+                .chain(error -> Uni.createFrom().failure(error));
+    }
+
+    /** Records a failed or cut-off reply (keeping what arrived, marked partial) and answers the error to report. */
+    private Uni<ApiException> finishFailure(Caller caller, Turn turn, Throwable failure, long latencyMs, Long ttftMs, long overheadMs,
+            int attempts, String partial, boolean streamed, String statusOverride) {
         ApiException error = clientError(turn, failure);
-        String status = failure instanceof TimeoutException || error.status() == 504 ? "timeout"
+        String status = statusOverride != null ? statusOverride
+                : failure instanceof TimeoutException || error.status() == 504 ? "timeout"
                 : failure instanceof CircuitBreakerOpenException || failure instanceof BulkheadException ? "rejected" : "error";
         String code = failure instanceof ProviderException p ? p.code()
                 : failure instanceof CircuitBreakerOpenException ? "circuit_open"
                 : failure instanceof BulkheadException ? "bulkhead_full"
                 : failure instanceof TimeoutException ? "timeout" : "internal_error";
-        return transactions.inTransaction(() -> {
-            ChatMessage assistant = message(caller, turn.sessionId(), "assistant", "", "failed");
+        return transactions.inTransaction(caller, () -> {
+            ChatMessage assistant = message(caller, turn.sessionId(), "assistant", partial, partial.isEmpty() ? "failed" : "partial");
             return messages.persistAndFlush(assistant)
                     .chain(() -> Panache.getSession().chain(s -> recorder.finish(s, turn.executionId(), turn.target().agent().name,
-                            turn.target().model().name, new ExecutionRecorder.Outcome(status, assistant.id, latencyMs, null, overheadMs,
-                                    null, null, attempts, code, error.getMessage(), false))))
+                            turn.target().model().name, new ExecutionRecorder.Outcome(status, assistant.id, latencyMs, ttftMs,
+                                    overheadMs, null, null, attempts, code, error.getMessage(), streamed))))
                     .chain(() -> touch(turn.sessionId()));
-        }).chain(guards::persistTransitions).chain(() -> Uni.createFrom().failure(error));
+        }).chain(guards::persistTransitions).replaceWith(error);
     }
 
     private static ApiException clientError(Turn turn, Throwable failure) {

@@ -27,7 +27,11 @@ public class TenantTransactions {
 
     /** A transaction bound to the current request's caller. */
     public <T> Uni<T> inTransaction(Supplier<Uni<T>> work) {
-        Caller caller = current.get();
+        return inTransaction(current.get(), work);
+    }
+
+    /** A transaction bound to a caller captured earlier: work that outlives the request's callbacks (streams). */
+    public <T> Uni<T> inTransaction(Caller caller, Supplier<Uni<T>> work) {
         return Panache.withTransaction(() -> bind(caller.userId().toString(), caller.organizationId().toString(),
                 caller.platformAdmin(), false).chain(() -> work.get()));
     }

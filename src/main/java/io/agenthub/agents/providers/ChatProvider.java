@@ -3,6 +3,7 @@ package io.agenthub.agents.providers;
 import java.util.List;
 import java.util.Map;
 
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
 /** One upstream protocol. Implementations speak the provider's real wire format. */
@@ -12,6 +13,16 @@ public interface ChatProvider {
     String provider();
 
     Uni<Reply> complete(Request request);
+
+    /**
+     * Opens a streamed reply. The Uni completes once the provider accepted the request (so guards
+     * may retry until then, never after); the Multi then carries the reply as it is generated.
+     */
+    Uni<Multi<Chunk>> stream(Request request, long firstTokenMs, long idleMs);
+
+    /** A piece of a streamed reply; the usage arrives with the last one(s). */
+    record Chunk(String text, Integer inputTokens, Integer outputTokens, String finishReason) {
+    }
 
     /** One message of the conversation sent upstream; role is system, user or assistant. */
     record Message(String role, String content) {

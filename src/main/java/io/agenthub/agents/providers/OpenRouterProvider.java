@@ -1,7 +1,10 @@
 package io.agenthub.agents.providers;
 
+import java.util.Map;
+
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -25,20 +28,61 @@ public class OpenRouterProvider implements ChatProvider {
         return NAME;
     }
 
-    @Override
-    public Uni<Reply> complete(Request request) {
+    private JsonObject body(Request request, boolean stream) {
         JsonArray messages = new JsonArray();
         request.messages().forEach(m -> messages.add(new JsonObject().put("role", m.role()).put("content", m.content())));
-        JsonObject body = new JsonObject()
+        return new JsonObject()
                 .put("model", request.providerModelId())
                 .put("messages", messages)
                 .put("max_tokens", request.maxOutputTokens())
-                .put("stream", false)
+                .put("stream", stream)
                 .put("usage", new JsonObject().put("include", true));
-        var post = http.post(config.baseUrl() + "/chat/completions")
-                .putHeader("Authorization", "Bearer " + config.apiKey().orElse(""))
-                .putHeader("HTTP-Referer", config.referer())
-                .putHeader("X-Title", config.title());
+    }
+
+    private Map<String, String> headers() {
+        return Map.of("Authorization", "Bearer " + config.apiKey().orElse(""), "HTTP-Referer", config.referer(),
+                "X-Title", config.title());
+    }
+
+    @Override
+    public Uni<Multi<Chunk>> stream(Request request, long firstTokenMs, long idleMs) {
+        return http.openStream(NAME, config.baseUrl() + "/chat/completions", headers(), body(request, true))
+                .map(response -> SseStream.data(http.vertx(), response, NAME, firstTokenMs, idleMs)
+                        .filter(data -> !data.equals("[DONE]"))
+                        .map(OpenRouterProvider::chunk));
+    }
+
+    /** One streamed chunk; an {@code error} member mid-stream (HTTP already 200) fails the stream. */
+    static Chunk chunk(String data) {
+        JsonObject json;
+        try {
+            json = new JsonObject(data);
+        } catch (RuntimeException e) {
+            throw ProviderException.malformed(NAME, "an event is not JSON");
+        }
+        if (json.getValue("error") instanceof JsonObject error) {
+            int code = error.getValue("code") instanceof Number n ? n.intValue() : 502;
+            throw ProviderException.fromStatus(NAME, code, error.getString("message"), null);
+        }
+        JsonArray choices = json.getJsonArray("choices");
+        String text = null;
+        String finish = null;
+        if (choices != null && !choices.isEmpty()) {
+            JsonObject choice = choices.getJsonObject(0);
+            JsonObject delta = choice.getJsonObject("delta");
+            text = delta == null ? null : delta.getString("content");
+            finish = choice.getString("finish_reason");
+        }
+        JsonObject usage = json.getJsonObject("usage");
+        return new Chunk(text, usage == null ? null : usage.getInteger("prompt_tokens"),
+                usage == null ? null : usage.getInteger("completion_tokens"), finish);
+    }
+
+    @Override
+    public Uni<Reply> complete(Request request) {
+        JsonObject body = body(request, false);
+        var post = http.post(config.baseUrl() + "/chat/completions");
+        headers().forEach(post::putHeader);
         return http.send(NAME, post, body).map(response -> {
             if (response.statusCode() != 200) {
                 throw ProviderException.fromStatus(NAME, response.statusCode(), ProviderHttp.errorMessage(response),

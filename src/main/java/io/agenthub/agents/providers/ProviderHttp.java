@@ -5,7 +5,14 @@ import java.util.concurrent.TimeoutException;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.util.Map;
+
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.mutiny.core.http.HttpClient;
+import io.vertx.mutiny.core.http.HttpClientResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.mutiny.core.Vertx;
@@ -18,11 +25,61 @@ import io.vertx.mutiny.ext.web.client.WebClient;
 @ApplicationScoped
 public class ProviderHttp {
 
+    private final Vertx vertx;
     private final WebClient client;
+    private final HttpClient streaming;
 
     public ProviderHttp(Vertx vertx) {
+        this.vertx = vertx;
         this.client = WebClient.create(vertx, new WebClientOptions().setConnectTimeout(10_000).setKeepAlive(true)
                 .setMaxPoolSize(64).setUserAgent("agent-hub"));
+        this.streaming = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(10_000).setKeepAlive(false));
+    }
+
+    public Vertx vertx() {
+        return vertx;
+    }
+
+    /**
+     * POSTs a JSON body and answers with the response paused at its first byte, once the status is
+     * 200; any other status becomes the provider's error (read from its JSON body).
+     */
+    public Uni<HttpClientResponse> openStream(String provider, String url, Map<String, String> headers, JsonObject body) {
+        RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(url)
+                .putHeader("Content-Type", "application/json").putHeader("Accept", "text/event-stream");
+        headers.forEach(options::putHeader);
+        return streaming.request(options)
+                .chain(request -> request.send(io.vertx.mutiny.core.buffer.Buffer.buffer(body.encode())))
+                .onFailure().transform(e -> e instanceof ProviderException ? e : ProviderException.unreachable(provider))
+                .chain(response -> {
+                    if (response.statusCode() == 200) {
+                        response.pause();
+                        return Uni.createFrom().item(response);
+                    }
+                    Long retryAfter = retryAfterSeconds(response.getHeader("Retry-After"));
+                    return response.body().map(buffer -> {
+                        String message = null;
+                        try {
+                            JsonObject json = new JsonObject(buffer.toString());
+                            JsonObject error = json.getJsonObject("error");
+                            message = error == null ? null : error.getString("message");
+                        } catch (RuntimeException ignored) {
+                            // not JSON: the status says enough
+                        }
+                        throw ProviderException.fromStatus(provider, response.statusCode(), message, retryAfter);
+                    });
+                });
+    }
+
+    private static Long retryAfterSeconds(String header) {
+        if (header == null) {
+            return null;
+        }
+        try {
+            return Math.max(0, Long.parseLong(header.trim())) * 1000;
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     public HttpRequest<Buffer> post(String url) {
@@ -55,15 +112,7 @@ public class ProviderHttp {
 
     /** Retry-After in seconds (the form providers send), as milliseconds. */
     public static Long retryAfterMs(HttpResponse<Buffer> response) {
-        String header = response.getHeader("Retry-After");
-        if (header == null) {
-            return null;
-        }
-        try {
-            return Math.max(0, Long.parseLong(header.trim())) * 1000;
-        } catch (NumberFormatException e) {
-            return null;
-        }
+        return retryAfterSeconds(response.getHeader("Retry-After"));
     }
 
     /** The upstream error message of {@code {"error": {"message": ...}}} bodies. */

@@ -1,7 +1,10 @@
 package io.agenthub.agents.providers;
 
+import java.util.Map;
+
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -27,12 +30,48 @@ public class VertexAiProvider implements ChatProvider {
 
     @Override
     public Uni<Reply> complete(Request request) {
+        return send(request, false).map(VertexAiProvider::reply);
+    }
+
+    @Override
+    public Uni<Multi<Chunk>> stream(Request request, long firstTokenMs, long idleMs) {
+        Target target = target(request, true);
+        return http.openStream(NAME, target.url(), Map.of("Authorization", "Bearer " + config.accessToken().orElse("")), target.body())
+                .map(response -> SseStream.data(http.vertx(), response, NAME, firstTokenMs, idleMs).map(data -> {
+                    JsonObject json;
+                    try {
+                        json = new JsonObject(data);
+                    } catch (RuntimeException e) {
+                        throw ProviderException.malformed(NAME, "an event is not JSON");
+                    }
+                    // every event is a whole response; usage is cumulative, so the last one counts
+                    Reply part = reply(json);
+                    return new Chunk(part.text(), part.inputTokens(), part.outputTokens(), part.finishReason());
+                }));
+    }
+
+    private record Target(String url, JsonObject body) {
+    }
+
+    private Uni<JsonObject> send(Request request, boolean stream) {
+        Target target = target(request, stream);
+        var post = http.post(target.url()).putHeader("Authorization", "Bearer " + config.accessToken().orElse(""));
+        return http.send(NAME, post, target.body()).map(response -> {
+            if (response.statusCode() != 200) {
+                throw ProviderException.fromStatus(NAME, response.statusCode(), ProviderHttp.errorMessage(response),
+                        ProviderHttp.retryAfterMs(response));
+            }
+            return ProviderHttp.json(NAME, response);
+        });
+    }
+
+    private Target target(Request request, boolean stream) {
         String location = String.valueOf(request.agentConfig().getOrDefault("location", "us-central1"));
         Object agentProject = request.agentConfig().get("project");
         String project = agentProject != null ? agentProject.toString() : config.project().orElse("");
         String base = config.baseUrl().orElse("https://" + location + "-aiplatform.googleapis.com");
         String url = base + "/v1/projects/" + project + "/locations/" + location + "/publishers/google/models/"
-                + request.providerModelId() + ":generateContent";
+                + request.providerModelId() + (stream ? ":streamGenerateContent?alt=sse" : ":generateContent");
         JsonArray contents = new JsonArray();
         StringBuilder system = new StringBuilder();
         for (Message m : request.messages()) {
@@ -48,13 +87,10 @@ public class VertexAiProvider implements ChatProvider {
         if (!system.isEmpty()) {
             body.put("systemInstruction", new JsonObject().put("parts", new JsonArray().add(new JsonObject().put("text", system.toString()))));
         }
-        var post = http.post(url).putHeader("Authorization", "Bearer " + config.accessToken().orElse(""));
-        return http.send(NAME, post, body).map(response -> {
-            if (response.statusCode() != 200) {
-                throw ProviderException.fromStatus(NAME, response.statusCode(), ProviderHttp.errorMessage(response),
-                        ProviderHttp.retryAfterMs(response));
-            }
-            JsonObject json = ProviderHttp.json(NAME, response);
+        return new Target(url, body);
+    }
+
+    static Reply reply(JsonObject json) {
             JsonObject feedback = json.getJsonObject("promptFeedback");
             JsonArray candidates = json.getJsonArray("candidates");
             if (feedback != null && feedback.getString("blockReason") != null && (candidates == null || candidates.isEmpty())) {
@@ -79,6 +115,5 @@ public class VertexAiProvider implements ChatProvider {
             JsonObject usage = json.getJsonObject("usageMetadata");
             return new Reply(text.toString(), usage == null ? null : usage.getInteger("promptTokenCount"),
                     usage == null ? null : usage.getInteger("candidatesTokenCount"), candidate.getString("finishReason"));
-        });
     }
 }
