@@ -234,7 +234,21 @@ public class ChatService {
                     .chain(error -> Uni.createFrom().failure(error)))
                     .map(chunks -> events(caller, turn, chunks.emitOn(task -> context.runOnContext(v -> task.run())), callStarted,
                             attempts.get()));
-        });
+        })
+                // an event stream's status line is already sent when this fails: the error travels as its only event
+                .onFailure().recoverWithItem(failure -> Multi.createFrom().item(new StreamEvent("error", problem(failure))));
+    }
+
+    private static Map<String, Object> problem(Throwable failure) {
+        ApiException api = failure instanceof ApiException a ? a
+                : failure instanceof io.quarkus.security.UnauthorizedException ? ApiException.unauthorized("A valid bearer token is required.")
+                : new ApiException(500, "Internal Server Error", "An unexpected error occurred.");
+        Map<String, Object> problem = new java.util.LinkedHashMap<>();
+        problem.put("status", api.status());
+        problem.put("title", api.title());
+        problem.put("detail", api.getMessage());
+        problem.putAll(api.extensions());
+        return problem;
     }
 
     private Multi<StreamEvent> events(Caller caller, Turn turn, Multi<ChatProvider.Chunk> chunks, long callStarted, int attempts) {
@@ -271,8 +285,7 @@ public class ChatService {
                         .chain(() -> finishFailure(caller, turn, failure, millisSince(callStarted),
                                 firstToken[0] == 0 ? null : (firstToken[0] - callStarted) / 1_000_000, 0, attempts, text.toString(),
                                 true, null))
-                        .map(error -> new StreamEvent("error", Map.of("status", error.status(), "title", error.title(),
-                                "detail", error.getMessage())))))
+                        .map(error -> new StreamEvent("error", problem(error)))))
                 .onCancellation().call(() -> closed.getAndSet(true) ? Uni.createFrom().voidItem()
                         : finishFailure(caller, turn, new ApiException(499, "Client Closed Request", "The client disconnected."),
                                 millisSince(callStarted), firstToken[0] == 0 ? null : (firstToken[0] - callStarted) / 1_000_000, 0,

@@ -34,6 +34,16 @@ public final class FakeProviders implements QuarkusTestResourceLifecycleManager 
     private final ConcurrentLinkedDeque<Scripted> openRouterScript = new ConcurrentLinkedDeque<>();
     private final ConcurrentLinkedDeque<Scripted> vertexScript = new ConcurrentLinkedDeque<>();
 
+    /** A scripted server-sent event stream: raw events (without the blank line), a gap between them, optionally a stall. */
+    public record ScriptedStream(List<String> events, long gapMs, long stallAfterMs) {
+    }
+
+    private final ConcurrentLinkedDeque<ScriptedStream> streamScript = new ConcurrentLinkedDeque<>();
+
+    public void scriptStream(ScriptedStream stream) {
+        streamScript.add(stream);
+    }
+
     /** One scripted answer; when the script is empty, a normal reply is sent. */
     public record Scripted(int status, Object body, Map<String, String> headers, long delayMs) {
         public static Scripted error(int status, Object body) {
@@ -74,6 +84,7 @@ public final class FakeProviders implements QuarkusTestResourceLifecycleManager 
     }
 
     public void reset() {
+        streamScript.clear();
         openRouterScript.clear();
         vertexScript.clear();
         openRouterRequests.clear();
@@ -101,6 +112,26 @@ public final class FakeProviders implements QuarkusTestResourceLifecycleManager 
             return;
         }
         openRouterRequests.add(request);
+        if (request.path("stream").asBoolean(false) && openRouterScript.isEmpty()) {
+            ScriptedStream scriptedStream = streamScript.poll();
+            if (scriptedStream == null) {
+                String model = request.path("model").asText();
+                List<String> events = new java.util.ArrayList<>();
+                events.add(": OPENROUTER PROCESSING");
+                for (String word : List.of("droid(", model, ") ", "streams ", "back")) {
+                    events.add("data: " + JSON.writeValueAsString(Map.of("id", "gen-1", "object", "chat.completion.chunk", "model", model,
+                            "choices", List.of(Map.of("index", 0, "delta", Map.of("role", "assistant", "content", word))))));
+                }
+                events.add("data: " + JSON.writeValueAsString(Map.of("id", "gen-1", "object", "chat.completion.chunk",
+                        "choices", List.of(Map.of("index", 0, "delta", Map.of("content", ""), "finish_reason", "stop")),
+                        "usage", Map.of("prompt_tokens", 30, "completion_tokens", 5, "total_tokens", 35, "cost", 0.0002,
+                                "prompt_tokens_details", Map.of("cached_tokens", 0), "completion_tokens_details", Map.of("reasoning_tokens", 0)))));
+                events.add("data: [DONE]");
+                scriptedStream = new ScriptedStream(events, 5, 0);
+            }
+            stream(ex, scriptedStream);
+            return;
+        }
         Scripted scripted = openRouterScript.poll();
         if (scripted != null) {
             send(ex, scripted);
@@ -123,7 +154,23 @@ public final class FakeProviders implements QuarkusTestResourceLifecycleManager 
             return;
         }
         vertexRequests.add(request);
-        vertexPaths.add(ex.getRequestURI().getPath());
+        vertexPaths.add(ex.getRequestURI().getPath() + (ex.getRequestURI().getQuery() == null ? "" : "?" + ex.getRequestURI().getQuery()));
+        if (ex.getRequestURI().getPath().endsWith(":streamGenerateContent") && vertexScript.isEmpty()) {
+            ScriptedStream scriptedStream = streamScript.poll();
+            if (scriptedStream == null) {
+                List<String> events = new java.util.ArrayList<>();
+                int n = 0;
+                for (String word : List.of("ccrouter ", "streams ", "too")) {
+                    n += 3;
+                    events.add("data: " + JSON.writeValueAsString(Map.of("candidates", List.of(Map.of("content", Map.of("role", "model",
+                            "parts", List.of(Map.of("text", word))))), "usageMetadata", Map.of("promptTokenCount", 40,
+                            "candidatesTokenCount", n, "totalTokenCount", 40 + n))));
+                }
+                scriptedStream = new ScriptedStream(events, 5, 0);
+            }
+            stream(ex, scriptedStream);
+            return;
+        }
         Scripted scripted = vertexScript.poll();
         if (scripted != null) {
             send(ex, scripted);
@@ -136,6 +183,31 @@ public final class FakeProviders implements QuarkusTestResourceLifecycleManager 
                         Map.of("text", last))), "finishReason", "STOP")),
                 "usageMetadata", Map.of("promptTokenCount", 21, "candidatesTokenCount", 9, "totalTokenCount", 30),
                 "modelVersion", "gemini-1.5-pro-002"), Map.of(), 0));
+    }
+
+    private static void stream(HttpExchange ex, ScriptedStream s) throws IOException {
+        ex.getResponseHeaders().set("Content-Type", "text/event-stream");
+        ex.sendResponseHeaders(200, 0);
+        try (OutputStream out = ex.getResponseBody()) {
+            for (String event : s.events()) {
+                out.write((event + "\n\n").getBytes());
+                out.flush();
+                pause(s.gapMs());
+            }
+            pause(s.stallAfterMs());
+        } catch (IOException clientGone) {
+            // the service closed the connection (cancellation or timeout)
+        }
+    }
+
+    private static void pause(long ms) {
+        if (ms > 0) {
+            try {
+                Thread.sleep(ms);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     private static void send(HttpExchange ex, Scripted s) throws IOException {

@@ -1,0 +1,188 @@
+package io.agenthub.chat;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.agenthub.testing.Api;
+import io.agenthub.testing.Database;
+import io.agenthub.testing.Database.Caller;
+import io.agenthub.testing.FakeProviders;
+import io.agenthub.testing.FakeProviders.ScriptedStream;
+import io.agenthub.testing.Tokens;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+@QuarkusTest
+@QuarkusTestResource(FakeProviders.class)
+class StreamingChatTest {
+
+    static final FakeProviders fake = FakeProviders.shared();
+
+    @TestHTTPResource("/")
+    URL base;
+
+    Api user;
+    Api platform;
+
+    @BeforeEach
+    void signIn() {
+        fake.reset();
+        user = Api.signIn(Tokens.unique("streamer"), Tokens.unique("stream-org"), "owner");
+        platform = Api.signIn("platform-admin", "platform", "owner");
+    }
+
+    @AfterEach
+    void restore() {
+        platform.request().body(Map.of("streamIdleTimeoutMs", 30000, "firstTokenTimeoutMs", 30000)).patch("/api/agents/droid")
+                .then().statusCode(200);
+    }
+
+    String session(String agent, String model) {
+        return user.request().body(Map.of("agent", agent, "model", model)).post("/api/chat/sessions").then().statusCode(201)
+                .extract().path("id");
+    }
+
+    /** The events of a whole stream as "name data" lines. */
+    List<String> events(String sessionId, String content) {
+        String body = given().auth().oauth2(user.token()).contentType("application/json").accept("text/event-stream")
+                .body(Map.of("content", content)).post("/api/chat/sessions/" + sessionId + "/messages")
+                .then().statusCode(200).extract().asString();
+        List<String> events = new ArrayList<>();
+        String name = "message";
+        for (String line : body.split("\n")) {
+            if (line.startsWith("event:")) {
+                name = line.substring(6).strip();
+            } else if (line.startsWith("data:")) {
+                events.add(name + " " + line.substring(5).strip());
+                name = "message";
+            }
+        }
+        return events;
+    }
+
+    @Test
+    void droidStreamsDeltasThenDoneAndTheExecutionIsRecorded() throws Exception {
+        String id = session("droid", "gpt-4");
+        List<String> events = events(id, "stream please");
+        assertThat(events.subList(0, events.size() - 1)).allMatch(e -> e.startsWith("delta "));
+        assertThat(String.join("", events.stream().filter(e -> e.startsWith("delta ")).map(e -> e.replaceAll("^delta \\{\"text\":\"(.*)\"}$", "$1")).toList()))
+                .isEqualTo("droid(openai/gpt-4) streams back");
+        assertThat(events.get(events.size() - 1)).startsWith("done ").contains("\"executionId\"").contains("\"inputTokens\":30")
+                .contains("\"outputTokens\":5");
+        assertThat(fake.openRouterRequests.get(0).path("stream").asBoolean()).isTrue();
+        Database.probe(Caller.system(), c -> {
+            assertThat(Database.count(c, """
+                    SELECT count(*) FROM agent_executions e JOIN chat_messages m ON m.id = e.assistant_message_id
+                    WHERE e.session_id = ?::uuid AND e.status = 'success' AND e.streamed AND e.time_to_first_token_ms IS NOT NULL
+                      AND m.status = 'complete' AND m.content = 'droid(openai/gpt-4) streams back'""", id)).isEqualTo(1);
+            return null;
+        });
+    }
+
+    @Test
+    void ccrouterStreamsFromVertexAiSse() {
+        String id = session("ccrouter", "gemini-1.5-pro");
+        List<String> events = events(id, "hola");
+        assertThat(events.get(events.size() - 1)).startsWith("done ").contains("\"inputTokens\":40").contains("\"outputTokens\":9");
+        assertThat(fake.vertexPaths.get(0)).endsWith(":streamGenerateContent?alt=sse");
+        user.request().get("/api/chat/sessions/" + id + "/messages").then().statusCode(200)
+                .body("items[1].content", org.hamcrest.Matchers.equalTo("ccrouter streams too"));
+    }
+
+    @Test
+    void anErrorMidStreamKeepsThePartialReplyMarked() throws Exception {
+        String id = session("droid", "gpt-4");
+        fake.scriptStream(new ScriptedStream(List.of(
+                "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Half an \"}}]}",
+                "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"answer\"}}]}",
+                "data: {\"error\":{\"code\":502,\"message\":\"Provider disconnected\"},\"choices\":[{\"index\":0,\"delta\":{\"content\":\"\"},\"finish_reason\":\"error\"}]}"),
+                5, 0));
+        List<String> events = events(id, "go");
+        assertThat(events.get(events.size() - 1)).startsWith("error ").contains("Provider disconnected");
+        Database.probe(Caller.system(), c -> {
+            assertThat(Database.count(c, """
+                    SELECT count(*) FROM agent_executions e JOIN chat_messages m ON m.id = e.assistant_message_id
+                    WHERE e.session_id = ?::uuid AND e.status = 'error' AND m.status = 'partial' AND m.content = 'Half an answer'""",
+                    id)).isEqualTo(1);
+            return null;
+        });
+    }
+
+    @Test
+    void aStalledStreamTimesOut() throws Exception {
+        platform.request().body(Map.of("streamIdleTimeoutMs", 400)).patch("/api/agents/droid").then().statusCode(200);
+        String id = session("droid", "gpt-4");
+        fake.scriptStream(new ScriptedStream(List.of("data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"and then\"}}]}"), 0, 3000));
+        List<String> events = events(id, "stall");
+        assertThat(events.get(events.size() - 1)).startsWith("error ").contains("504");
+        Database.probe(Caller.system(), c -> {
+            assertThat(Database.count(c, "SELECT count(*) FROM agent_executions WHERE session_id = ?::uuid AND status = 'timeout'", id))
+                    .isEqualTo(1);
+            return null;
+        });
+    }
+
+    @Test
+    void aClientThatDisconnectsLeavesACancelledExecution() throws Exception {
+        String id = session("droid", "gpt-4");
+        List<String> slow = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            slow.add("data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"word" + i + " \"}}]}");
+        }
+        fake.scriptStream(new ScriptedStream(slow, 100, 0));
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base + "api/chat/sessions/" + id + "/messages"))
+                .header("Authorization", "Bearer " + user.token()).header("Content-Type", "application/json")
+                .header("Accept", "text/event-stream").POST(HttpRequest.BodyPublishers.ofString("{\"content\":\"long story\"}")).build();
+        HttpResponse<InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(response.statusCode()).isEqualTo(200);
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = reader.readLine()) != null && !line.startsWith("data:")) {
+                // wait for the first delta
+            }
+        }
+        long deadline = System.currentTimeMillis() + 10_000;
+        long cancelled = 0;
+        while (System.currentTimeMillis() < deadline && cancelled == 0) {
+            Thread.sleep(200);
+            cancelled = Database.probe(Caller.system(), c -> Database.count(c,
+                    "SELECT count(*) FROM agent_executions WHERE session_id = ?::uuid AND status = 'cancelled'", id));
+        }
+        assertThat(cancelled).isEqualTo(1);
+    }
+
+    @Test
+    void failuresBeforeTheFirstTokenAreTheOnlyEvent() throws Exception {
+        String id = session("droid", "gpt-4");
+        fake.scriptOpenRouter(FakeProviders.Scripted.error(401, Map.of("error", Map.of("code", 401, "message", "bad key"))));
+        List<String> events = events(id, "x");
+        assertThat(events).hasSize(1);
+        assertThat(events.get(0)).startsWith("error ").contains("\"status\":502").contains("provider credentials rejected");
+        assertThat(events("00000000-0000-0000-0000-000000000000", "x")).singleElement().asString()
+                .startsWith("error ").contains("\"status\":404");
+        Database.probe(Caller.system(), c -> {
+            assertThat(Database.count(c, "SELECT count(*) FROM agent_executions WHERE session_id = ?::uuid AND status = 'error' "
+                    + "AND error_code = 'unauthorized'", id)).isEqualTo(1);
+            return null;
+        });
+    }
+}
