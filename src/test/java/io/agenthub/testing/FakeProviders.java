@@ -28,6 +28,8 @@ public final class FakeProviders implements QuarkusTestResourceLifecycleManager 
 
     private HttpServer server;
     private String url;
+    /** How many next OpenRouter health probes fail. */
+    public volatile int probeFailures;
     public final List<JsonNode> openRouterRequests = new CopyOnWriteArrayList<>();
     public final List<JsonNode> vertexRequests = new CopyOnWriteArrayList<>();
     public final List<String> vertexPaths = new CopyOnWriteArrayList<>();
@@ -84,6 +86,7 @@ public final class FakeProviders implements QuarkusTestResourceLifecycleManager 
     }
 
     public void reset() {
+        probeFailures = 0;
         streamScript.clear();
         openRouterScript.clear();
         vertexScript.clear();
@@ -101,6 +104,14 @@ public final class FakeProviders implements QuarkusTestResourceLifecycleManager 
         url = "http://127.0.0.1:" + server.getAddress().getPort();
         server.createContext("/api/v1/chat/completions", this::openRouter);
         server.createContext("/v1/projects/", this::vertex);
+        server.createContext("/api/v1/key", ex -> {
+            if (probeFailures > 0) {
+                probeFailures--;
+                send(ex, Scripted.error(503, Map.of("error", Map.of("code", 503, "message", "Service Unavailable"))));
+                return;
+            }
+            send(ex, new Scripted(200, Map.of("data", Map.of("label", "sk-or-...test", "limit", 100, "usage", 1.5)), Map.of(), 0));
+        });
         server.setExecutor(Executors.newFixedThreadPool(16));
         server.start();
     }
@@ -147,6 +158,12 @@ public final class FakeProviders implements QuarkusTestResourceLifecycleManager 
     }
 
     private void vertex(HttpExchange ex) throws IOException {
+        if (ex.getRequestMethod().equals("GET")) {
+            // publisher model metadata, used by health probes
+            send(ex, new Scripted(200, Map.of("name", ex.getRequestURI().getPath().replaceFirst("^/v1/", ""),
+                    "versionId", "002", "launchStage", "GA"), Map.of(), 0));
+            return;
+        }
         JsonNode request = JSON.readTree(ex.getRequestBody());
         if (!"Bearer ya29.test".equals(ex.getRequestHeaders().getFirst("Authorization"))) {
             send(ex, new Scripted(401, Map.of("error", Map.of("code", 401, "message", "Request had invalid authentication credentials.",

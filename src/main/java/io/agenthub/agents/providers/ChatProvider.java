@@ -14,6 +14,9 @@ public interface ChatProvider {
 
     Uni<Reply> complete(Request request);
 
+    /** A cheap authenticated call that proves the provider and the model are reachable (no tokens spent). */
+    Uni<Void> probe(String providerModelId, Map<String, Object> agentConfig);
+
     /**
      * Opens a streamed reply. The Uni completes once the provider accepted the request (so guards
      * may retry until then, never after); the Multi then carries the reply as it is generated.

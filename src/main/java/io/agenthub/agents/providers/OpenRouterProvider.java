@@ -78,6 +78,14 @@ public class OpenRouterProvider implements ChatProvider {
                 usage == null ? null : usage.getInteger("completion_tokens"), finish);
     }
 
+    /** The key endpoint checks the credentials; the model list would not. */
+    @Override
+    public Uni<Void> probe(String providerModelId, Map<String, Object> agentConfig) {
+        var get = http.get(config.baseUrl() + "/key");
+        headers().forEach(get::putHeader);
+        return http.probe(NAME, get);
+    }
+
     @Override
     public Uni<Reply> complete(Request request) {
         JsonObject body = body(request, false);

@@ -82,6 +82,22 @@ public class ProviderHttp {
         }
     }
 
+    public HttpRequest<Buffer> get(String url) {
+        return client.getAbs(url).putHeader("Accept", "application/json");
+    }
+
+    /** GETs a URL and fails with the mapped provider error unless it answers 200. */
+    public Uni<Void> probe(String provider, HttpRequest<Buffer> request) {
+        return request.timeout(10_000).send()
+                .onFailure().transform(e -> e instanceof ProviderException ? e : ProviderException.unreachable(provider))
+                .map(response -> {
+                    if (response.statusCode() != 200) {
+                        throw ProviderException.fromStatus(provider, response.statusCode(), errorMessage(response), retryAfterMs(response));
+                    }
+                    return null;
+                });
+    }
+
     public HttpRequest<Buffer> post(String url) {
         return client.postAbs(url).putHeader("Accept", "application/json");
     }

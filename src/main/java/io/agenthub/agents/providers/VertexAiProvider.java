@@ -33,6 +33,14 @@ public class VertexAiProvider implements ChatProvider {
         return send(request, false).map(VertexAiProvider::reply);
     }
 
+    /** Reads the publisher model's metadata: authenticated, project-scoped, free. */
+    @Override
+    public Uni<Void> probe(String providerModelId, Map<String, Object> agentConfig) {
+        String url = target(new Request(providerModelId, agentConfig, java.util.List.of(), 1), false).url()
+                .replace(":generateContent", "");
+        return http.probe(NAME, http.get(url).putHeader("Authorization", "Bearer " + config.accessToken().orElse("")));
+    }
+
     @Override
     public Uni<Multi<Chunk>> stream(Request request, long firstTokenMs, long idleMs) {
         Target target = target(request, true);
