@@ -112,7 +112,7 @@ public class AgentGuards {
                     .setParameter("state", transition.state()).setParameter("failures", transition.failureCount())
                     .setParameter("at", transition.at().toString())
                     .setParameter("next", transition.nextAttemptAt() == null ? null : transition.nextAttemptAt().toString())
-                    .setParameter("by", hostname()).setParameter("agent", transition.agent())
+                    .setParameter("by", Replica.name()).setParameter("agent", transition.agent())
                     .executeUpdate().replaceWithVoid());
         }
         return chain;
@@ -154,11 +154,6 @@ public class AgentGuards {
     private static String signature(Agent a) {
         return a.maxRetries + "/" + a.requestTimeoutMs + "/" + a.maxConcurrentCalls + "/" + a.breakerFailureThreshold + "/"
                 + a.breakerOpenMs;
-    }
-
-    private static String hostname() {
-        String host = System.getenv("HOSTNAME");
-        return host == null ? "agent-hub" : host;
     }
 
     /** Exponential backoff with jitter, or the provider's Retry-After when it sent one (capped at 30 s). */

@@ -80,7 +80,7 @@ public class AgentHealthProbe {
                 RETURNING a.id, a.name, a.config ->> 'provider', a.config::text,
                           (SELECT m.provider_model_id FROM models m WHERE m.agent_id = a.id AND m.enabled ORDER BY m.name LIMIT 1)""",
                 Object[].class)
-                .setParameter("by", hostname()).setParameter("period", (double) periodSeconds)
+                .setParameter("by", Replica.name()).setParameter("period", (double) periodSeconds)
                 .getResultList()))
                 .map(rows -> rows.stream().filter(r -> r[4] != null).map(r -> new Claim((UUID) r[0], (String) r[1], (String) r[2],
                         (String) r[4], new io.vertx.core.json.JsonObject((String) r[3]).getMap())).toList());
@@ -120,10 +120,5 @@ public class AgentHealthProbe {
                 .setParameter("agent", claim.agentId())
                 .getSingleResult()))
                 .map(status -> new Result(result.agent(), status, result.latencyMs(), result.error()));
-    }
-
-    private static String hostname() {
-        String host = System.getenv("HOSTNAME");
-        return host == null ? "agent-hub" : host;
     }
 }
