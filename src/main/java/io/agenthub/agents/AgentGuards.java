@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -77,6 +78,13 @@ public class AgentGuards {
         }
         transitions.add(new Transition(agentName, "closed", 0, Instant.now(), null));
         return Uni.createFrom().voidItem();
+    }
+
+    /** This replica's breaker state for the agent (closed, open, half_open), if it has called the agent yet. */
+    public Optional<String> breakerState(String agentName) {
+        Guard guard = guards.get(agentName);
+        return guard == null ? Optional.empty()
+                : Optional.of(CircuitBreakerMaintenance.get().currentState(guard.breakerName()).name().toLowerCase());
     }
 
     /** Drops the agent's guard so the next call builds one from its changed row. */

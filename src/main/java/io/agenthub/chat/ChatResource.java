@@ -24,6 +24,7 @@ import jakarta.ws.rs.sse.Sse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.ResponseStatus;
 import org.jboss.resteasy.reactive.RestMulti;
+import org.jboss.resteasy.reactive.RestResponse;
 
 import io.agenthub.chat.ChatViews.CreateSessionRequest;
 import io.agenthub.chat.ChatViews.MessageView;
@@ -101,8 +102,11 @@ public class ChatResource {
     @POST
     @Path("/{id}/messages")
     @Produces(MediaType.APPLICATION_JSON)
-    public Uni<ReplyView> send(@PathParam("id") UUID id, @Valid @NotNull SendMessageRequest body,
+    public Uni<RestResponse<ReplyView>> send(@PathParam("id") UUID id, @Valid @NotNull SendMessageRequest body,
             @HeaderParam("Idempotency-Key") String idempotencyKey) {
-        return service.send(id, body.content(), idempotencyKey);
+        // Server-Timing lets a caller (and browser dev tools) tell the hub's share from the model's
+        return service.send(id, body.content(), idempotencyKey).map(reply -> RestResponse.ResponseBuilder.ok(reply)
+                .header("Server-Timing", "hub;dur=" + reply.hubOverheadMs() + ", upstream;dur=" + reply.latencyMs())
+                .build());
     }
 }

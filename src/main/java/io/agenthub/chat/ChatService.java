@@ -171,7 +171,9 @@ public class ChatService {
     public Uni<ReplyView> send(UUID sessionId, String content, String idempotencyKey) {
         Caller caller = current.get();
         return begin(caller, sessionId, content, idempotencyKey)
-                .chain(turn -> turn.replay() != null ? Uni.createFrom().item(turn.replay()) : call(caller, turn));
+                .chain(turn -> turn.replay() != null
+                        ? Uni.createFrom().item(turn.replay().withHubOverhead(millisSince(turn.startedNanos())))
+                        : call(caller, turn));
     }
 
     /** The first transaction of a turn: the user message and a running execution commit before any upstream call. */
@@ -197,7 +199,7 @@ public class ChatService {
                         .chain(() -> history(sessionId, target))
                         .chain(history -> prompts.effectiveInTransaction().map(system -> conversation(system, history, target)))
                         .chain(conversation -> Panache.getSession().chain(s -> recorder.start(s, caller.organizationId(),
-                                caller.userId(), sessionId, user.id, target.agent().id, target.model().id, null))
+                                caller.userId(), sessionId, user.id, target.agent().name, target.agent().id, target.model().id, null))
                                 .map(executionId -> new Turn(sessionId, user.id, executionId, target, conversation, null, started)));
             });
         })));
@@ -229,8 +231,8 @@ public class ChatService {
             return guards.call(turn.target().agent(), () -> {
                 attempts.incrementAndGet();
                 return provider.stream(request, turn.target().agent().firstTokenTimeoutMs, turn.target().agent().streamIdleTimeoutMs);
-            }).onFailure().call(failure -> finishFailure(caller, turn, failure, millisSince(callStarted), null, 0, attempts.get(), "",
-                    true, null)
+            }).onFailure().call(failure -> finishFailure(caller, turn, failure, millisSince(callStarted), null,
+                    hubMillis(turn, callStarted), attempts.get(), "", true, null)
                     .chain(error -> Uni.createFrom().failure(error)))
                     .map(chunks -> events(caller, turn, chunks.emitOn(task -> context.runOnContext(v -> task.run())), callStarted,
                             attempts.get()));
@@ -283,13 +285,13 @@ public class ChatService {
                 .onFailure().recoverWithMulti(failure -> Multi.createFrom().uni(Uni.createFrom().voidItem()
                         .invoke(() -> closed.set(true))
                         .chain(() -> finishFailure(caller, turn, failure, millisSince(callStarted),
-                                firstToken[0] == 0 ? null : (firstToken[0] - callStarted) / 1_000_000, 0, attempts, text.toString(),
-                                true, null))
+                                firstToken[0] == 0 ? null : (firstToken[0] - callStarted) / 1_000_000, hubMillis(turn, callStarted),
+                                attempts, text.toString(), true, null))
                         .map(error -> new StreamEvent("error", problem(error)))))
                 .onCancellation().call(() -> closed.getAndSet(true) ? Uni.createFrom().voidItem()
                         : finishFailure(caller, turn, new ApiException(499, "Client Closed Request", "The client disconnected."),
-                                millisSince(callStarted), firstToken[0] == 0 ? null : (firstToken[0] - callStarted) / 1_000_000, 0,
-                                attempts, text.toString(), true, "cancelled").replaceWithVoid());
+                                millisSince(callStarted), firstToken[0] == 0 ? null : (firstToken[0] - callStarted) / 1_000_000,
+                                hubMillis(turn, callStarted), attempts, text.toString(), true, "cancelled").replaceWithVoid());
     }
 
     private static Map<String, Object> done(ReplyView reply) {
@@ -298,7 +300,13 @@ public class ChatService {
         done.put("executionId", reply.executionId());
         done.put("usage", reply.usage());
         done.put("latencyMs", reply.latencyMs());
+        done.put("hubOverheadMs", reply.hubOverheadMs());
         return done;
+    }
+
+    /** A stream's hub overhead: the work before the upstream call; afterwards the hub only relays. */
+    private static long hubMillis(Turn turn, long callStarted) {
+        return (callStarted - turn.startedNanos()) / 1_000_000;
     }
 
     private static long millisSince(long nanos) {
@@ -345,7 +353,7 @@ public class ChatService {
                     .chain(() -> touch(turn.sessionId()))
                     .chain(() -> messages.findById(turn.userMessageId()))
                     .map(user -> new ReplyView(MessageView.of(user), MessageView.of(assistant), turn.executionId(), "success",
-                            new Usage(reply.inputTokens(), reply.outputTokens()), latencyMs));
+                            new Usage(reply.inputTokens(), reply.outputTokens()), latencyMs, overheadMs));
         }).call(guards::persistTransitions);
     }
 
@@ -418,7 +426,7 @@ public class ChatService {
                         }
                         return messages.findById((UUID) r[2]).map(assistant -> new ReplyView(MessageView.of(user),
                                 MessageView.of(assistant), (UUID) r[0], "success",
-                                new Usage(toInt(r[3]), toInt(r[4])), r[5] == null ? 0 : ((Number) r[5]).longValue()));
+                                new Usage(toInt(r[3]), toInt(r[4])), r[5] == null ? 0 : ((Number) r[5]).longValue(), 0));
                     });
         });
     }

@@ -39,7 +39,12 @@ public final class ChatViews {
     public record Usage(Integer inputTokens, Integer outputTokens) {
     }
 
+    /** {@code hubOverheadMs}: the time Agent Hub itself spent on the turn, upstream call excluded. */
     public record ReplyView(MessageView userMessage, MessageView assistantMessage, UUID executionId, String status, Usage usage,
-            long latencyMs) {
+            long latencyMs, long hubOverheadMs) {
+
+        ReplyView withHubOverhead(long millis) {
+            return new ReplyView(userMessage, assistantMessage, executionId, status, usage, latencyMs, millis);
+        }
     }
 }

@@ -1,13 +1,18 @@
 package io.agenthub.executions;
 
 import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.hibernate.reactive.mutiny.Mutiny;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.Uni;
@@ -20,7 +25,24 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class ExecutionRecorder {
 
+    /** Upper bounds of the latency histograms: LLM calls take from tens of milliseconds to minutes. */
+    static final Duration[] LLM_BUCKETS = Stream.of(50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 20_000, 30_000, 60_000, 120_000)
+            .map(Duration::ofMillis).toArray(Duration[]::new);
+    /** The hub's own share of a request is milliseconds: finer buckets. */
+    static final Duration[] OVERHEAD_BUCKETS = Stream.of(1, 2, 5, 10, 25, 50, 100, 250, 500, 1_000, 2_500)
+            .map(Duration::ofMillis).toArray(Duration[]::new);
+    /**
+     * A running execution is forgotten after this long even if it never finished (its first
+     * transaction failed to commit, say), so the in-flight gauge cannot drift upwards forever.
+     */
+    static final long IN_FLIGHT_EXPIRY_NANOS = Duration.ofMinutes(30).toNanos();
+
+    private record Running(String agent, long since) {
+    }
+
     private final MeterRegistry meters;
+    private final Map<UUID, Running> running = new ConcurrentHashMap<>();
+    private final Set<String> inFlightGauges = ConcurrentHashMap.newKeySet();
 
     public ExecutionRecorder(MeterRegistry meters) {
         this.meters = meters;
@@ -31,8 +53,8 @@ public class ExecutionRecorder {
             Integer inputTokens, Integer outputTokens, int attempts, String errorCode, String errorMessage, boolean streamed) {
     }
 
-    public Uni<UUID> start(Mutiny.Session session, UUID orgId, UUID userId, UUID chatSessionId, UUID userMessageId, UUID agentId,
-            UUID modelId, UUID requestedModelId) {
+    public Uni<UUID> start(Mutiny.Session session, UUID orgId, UUID userId, UUID chatSessionId, UUID userMessageId, String agent,
+            UUID agentId, UUID modelId, UUID requestedModelId) {
         UUID id = UUID.randomUUID();
         return session.createNativeQuery("""
                 INSERT INTO agent_executions (id, organization_id, user_id, session_id, user_message_id, agent_id, model_id,
@@ -42,7 +64,21 @@ public class ExecutionRecorder {
                 .setParameter("session", chatSessionId).setParameter("message", userMessageId)
                 .setParameter("agent", agentId).setParameter("model", modelId)
                 .setParameter("requested", requestedModelId == null ? null : requestedModelId.toString())
-                .executeUpdate().replaceWith(id);
+                .executeUpdate().replaceWith(id)
+                .invoke(() -> {
+                    running.put(id, new Running(agent, System.nanoTime()));
+                    if (inFlightGauges.add(agent)) {
+                        Gauge.builder("agent_hub_executions_in_flight", () -> inFlight(agent)).tag("agent", agent)
+                                .description("Executions waiting for or receiving an upstream reply").register(meters);
+                    }
+                });
+    }
+
+    /** Executions of the agent started on this replica and not finished yet. */
+    public int inFlight(String agent) {
+        long now = System.nanoTime();
+        running.values().removeIf(r -> now - r.since() > IN_FLIGHT_EXPIRY_NANOS);
+        return (int) running.values().stream().filter(r -> r.agent().equals(agent)).count();
     }
 
     public Uni<Void> finish(Mutiny.Session session, UUID executionId, String agent, String model, Outcome o) {
@@ -66,6 +102,7 @@ public class ExecutionRecorder {
                 .setParameter("id", executionId)
                 .executeUpdate()
                 .invoke(updated -> {
+                    running.remove(executionId);
                     if (updated == 1) {
                         meter(agent, model, o);
                     }
@@ -74,21 +111,31 @@ public class ExecutionRecorder {
     }
 
     private void meter(String agent, String model, Outcome o) {
-        Counter.builder("agent_hub_executions").tag("agent", agent).tag("model", model).tag("outcome", o.status())
+        Counter.builder("agent_hub_executions").description("Finished executions by outcome")
+                .tag("agent", agent).tag("model", model).tag("outcome", o.status())
                 .register(meters).increment();
-        Timer.builder("agent_hub_execution_latency").tag("agent", agent).tag("model", model)
-                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(50)).maximumExpectedValue(Duration.ofSeconds(120))
-                .register(meters).record(Duration.ofMillis(o.latencyMs()));
-        Timer.builder("agent_hub_overhead").publishPercentileHistogram()
-                .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(10))
+        llmTimer("agent_hub_execution_latency", "Upstream call duration, retries included", agent, model)
+                .record(Duration.ofMillis(o.latencyMs()));
+        if (o.timeToFirstTokenMs() != null) {
+            llmTimer("agent_hub_time_to_first_token", "Time until the first token of a reply", agent, model)
+                    .record(Duration.ofMillis(o.timeToFirstTokenMs()));
+        }
+        Timer.builder("agent_hub_overhead").description("Time spent in Agent Hub per chat turn, excluding the upstream call")
+                .serviceLevelObjectives(OVERHEAD_BUCKETS).publishPercentiles(0.5, 0.95, 0.99)
                 .register(meters).record(Duration.ofMillis(o.hubOverheadMs()));
         if (o.inputTokens() != null) {
-            Counter.builder("agent_hub_tokens").tag("agent", agent).tag("model", model).tag("direction", "input")
+            Counter.builder("agent_hub_tokens").description("Tokens sent to and received from models").tag("agent", agent).tag("model", model).tag("direction", "input")
                     .register(meters).increment(o.inputTokens());
         }
         if (o.outputTokens() != null) {
-            Counter.builder("agent_hub_tokens").tag("agent", agent).tag("model", model).tag("direction", "output")
+            Counter.builder("agent_hub_tokens").description("Tokens sent to and received from models").tag("agent", agent).tag("model", model).tag("direction", "output")
                     .register(meters).increment(o.outputTokens());
         }
+    }
+
+    private Timer llmTimer(String name, String description, String agent, String model) {
+        return Timer.builder(name).description(description).tag("agent", agent).tag("model", model)
+                .serviceLevelObjectives(LLM_BUCKETS).publishPercentiles(0.5, 0.95, 0.99)
+                .register(meters);
     }
 }

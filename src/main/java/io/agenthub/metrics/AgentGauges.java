@@ -1,0 +1,87 @@
+package io.agenthub.metrics;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import io.agenthub.agents.AgentGuards;
+import io.agenthub.tenancy.TenantTransactions;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Agent health and breaker state as Prometheus gauges, one series per state with value 1 for the
+ * current one (the enum convention: alert on {@code state="open"} without decoding numbers).
+ * Health is shared state that one replica probes, so every replica reads it from agent_health.
+ * The breaker gauge is this replica's own breaker, which is what decides its callers' fate;
+ * before the replica has called an agent, the persisted state is the best it knows.
+ */
+@ApplicationScoped
+public class AgentGauges {
+
+    private static final Logger LOG = Logger.getLogger(AgentGauges.class);
+    static final List<String> HEALTH_STATES = List.of("healthy", "degraded", "unhealthy", "unknown");
+    static final List<String> BREAKER_STATES = List.of("closed", "open", "half_open");
+
+    record Known(String health, String breaker) {
+    }
+
+    private final TenantTransactions transactions;
+    private final AgentGuards guards;
+    private final MeterRegistry meters;
+    private final Map<String, Known> agents = new ConcurrentHashMap<>();
+
+    public AgentGauges(TenantTransactions transactions, AgentGuards guards, MeterRegistry meters) {
+        this.transactions = transactions;
+        this.guards = guards;
+        this.meters = meters;
+    }
+
+    @Scheduled(every = "${agent-hub.metrics.gauge-refresh}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> scheduled() {
+        return refresh().onFailure().recoverWithUni(e -> {
+            LOG.warnf("Agent gauges not refreshed: %s", e.getMessage());
+            return Uni.createFrom().voidItem();
+        });
+    }
+
+    /** Reads health and persisted breaker state of every agent, registering gauges for new agents. */
+    public Uni<Void> refresh() {
+        return transactions.asSystem(() -> Panache.getSession().chain(s -> s.createNativeQuery("""
+                SELECT a.name, COALESCE(h.status, 'unknown'), COALESCE(cb.state, 'closed')
+                FROM agents a
+                LEFT JOIN agent_health h ON h.agent_id = a.id
+                LEFT JOIN circuit_breaker_state cb ON cb.agent_id = a.id""", Object[].class).getResultList()))
+                .invoke(rows -> rows.forEach(r -> {
+                    String agent = (String) r[0];
+                    if (agents.put(agent, new Known((String) r[1], (String) r[2])) == null) {
+                        register(agent);
+                    }
+                }))
+                .replaceWithVoid();
+    }
+
+    private void register(String agent) {
+        for (String state : HEALTH_STATES) {
+            Gauge.builder("agent_hub_agent_health", () -> state.equals(agents.get(agent).health()) ? 1 : 0)
+                    .description("Latest health probe result per agent: 1 for the current status")
+                    .tag("agent", agent).tag("status", state).register(meters);
+        }
+        for (String state : BREAKER_STATES) {
+            Gauge.builder("agent_hub_circuit_breaker_state", () -> state.equals(breaker(agent)) ? 1 : 0)
+                    .description("Circuit breaker state per agent: 1 for the current state")
+                    .tag("agent", agent).tag("state", state).register(meters);
+        }
+    }
+
+    private String breaker(String agent) {
+        return guards.breakerState(agent).orElseGet(() -> agents.get(agent).breaker());
+    }
+}
