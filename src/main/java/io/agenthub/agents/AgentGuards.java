@@ -135,6 +135,8 @@ public class AgentGuards {
         AtomicInteger failures = new AtomicInteger();
         long openMs = agent.breakerOpenMs;
         TypedGuard<Uni<Object>> guard = TypedGuard.create(ANY)
+                // the description names the guard in SmallRye Fault Tolerance's own metrics (method tag)
+                .withDescription("agent." + agent.name)
                 .withRetry()
                     .maxRetries(agent.maxRetries)
                     .delay(200, ChronoUnit.MILLIS)

@@ -2,7 +2,6 @@ package io.agenthub.executions;
 
 import java.time.Duration;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
@@ -12,7 +11,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.hibernate.reactive.mutiny.Mutiny;
 
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.Uni;
@@ -25,7 +23,11 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class ExecutionRecorder {
 
-    /** Upper bounds of the latency histograms: LLM calls take from tens of milliseconds to minutes. */
+    /**
+     * Upper bounds of the latency histograms: LLM calls take from tens of milliseconds to minutes.
+     * Percentiles come from these buckets on the Prometheus side (histogram_quantile), which
+     * aggregates across replicas; client-side quantiles would not, and promtool rejects them on histograms.
+     */
     static final Duration[] LLM_BUCKETS = Stream.of(50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 20_000, 30_000, 60_000, 120_000)
             .map(Duration::ofMillis).toArray(Duration[]::new);
     /** The hub's own share of a request is milliseconds: finer buckets. */
@@ -42,7 +44,6 @@ public class ExecutionRecorder {
 
     private final MeterRegistry meters;
     private final Map<UUID, Running> running = new ConcurrentHashMap<>();
-    private final Set<String> inFlightGauges = ConcurrentHashMap.newKeySet();
 
     public ExecutionRecorder(MeterRegistry meters) {
         this.meters = meters;
@@ -65,13 +66,7 @@ public class ExecutionRecorder {
                 .setParameter("agent", agentId).setParameter("model", modelId)
                 .setParameter("requested", requestedModelId == null ? null : requestedModelId.toString())
                 .executeUpdate().replaceWith(id)
-                .invoke(() -> {
-                    running.put(id, new Running(agent, System.nanoTime()));
-                    if (inFlightGauges.add(agent)) {
-                        Gauge.builder("agent_hub_executions_in_flight", () -> inFlight(agent)).tag("agent", agent)
-                                .description("Executions waiting for or receiving an upstream reply").register(meters);
-                    }
-                });
+                .invoke(() -> running.put(id, new Running(agent, System.nanoTime())));
     }
 
     /** Executions of the agent started on this replica and not finished yet. */
@@ -121,7 +116,7 @@ public class ExecutionRecorder {
                     .record(Duration.ofMillis(o.timeToFirstTokenMs()));
         }
         Timer.builder("agent_hub_overhead").description("Time spent in Agent Hub per chat turn, excluding the upstream call")
-                .serviceLevelObjectives(OVERHEAD_BUCKETS).publishPercentiles(0.5, 0.95, 0.99)
+                .serviceLevelObjectives(OVERHEAD_BUCKETS)
                 .register(meters).record(Duration.ofMillis(o.hubOverheadMs()));
         if (o.inputTokens() != null) {
             Counter.builder("agent_hub_tokens").description("Tokens sent to and received from models").tag("agent", agent).tag("model", model).tag("direction", "input")
@@ -135,7 +130,7 @@ public class ExecutionRecorder {
 
     private Timer llmTimer(String name, String description, String agent, String model) {
         return Timer.builder(name).description(description).tag("agent", agent).tag("model", model)
-                .serviceLevelObjectives(LLM_BUCKETS).publishPercentiles(0.5, 0.95, 0.99)
+                .serviceLevelObjectives(LLM_BUCKETS)
                 .register(meters);
     }
 }

@@ -1,5 +1,9 @@
 package io.agenthub.housekeeping;
 
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
@@ -7,8 +11,10 @@ import org.jboss.logging.Logger;
 import io.agenthub.oauth.TokenCipher;
 import io.agenthub.oauth.OAuthConfig;
 import io.agenthub.tenancy.TenantTransactions;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.runtime.Startup;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 
@@ -17,6 +23,7 @@ import io.smallrye.mutiny.Uni;
  * retired key. Every replica schedules it; a transaction-scoped advisory lock lets one run at a time.
  */
 @ApplicationScoped
+@Startup
 public class HousekeepingJob {
 
     private static final Logger LOG = Logger.getLogger(HousekeepingJob.class);
@@ -26,13 +33,20 @@ public class HousekeepingJob {
     private final TenantTransactions transactions;
     private final TokenCipher cipher;
     private final OAuthConfig config;
-    private final MeterRegistry meters;
+    private final Map<String, Counter> cleaned = new HashMap<>();
+    private final Counter reencrypted;
 
     public HousekeepingJob(TenantTransactions transactions, TokenCipher cipher, OAuthConfig config, MeterRegistry meters) {
         this.transactions = transactions;
         this.cipher = cipher;
         this.config = config;
-        this.meters = meters;
+        // registered up front so dashboards and alerts see zeros rather than no series
+        for (String kind : List.of("sessions", "oauth_states", "oauth_tokens")) {
+            cleaned.put(kind, Counter.builder("agent_hub_cleanup_rows").description("Expired rows removed by housekeeping")
+                    .tag("kind", kind).register(meters));
+        }
+        reencrypted = Counter.builder("agent_hub_oauth_tokens_reencrypted")
+                .description("OAuth token rows moved to the primary encryption key").register(meters);
     }
 
     public record Result(boolean ran, int sessions, int states, int tokens, int reencrypted) {
@@ -63,10 +77,10 @@ public class HousekeepingJob {
                 })))
                 .invoke(result -> {
                     if (result.ran()) {
-                        meters.counter("agent_hub_cleanup_rows", "kind", "sessions").increment(result.sessions());
-                        meters.counter("agent_hub_cleanup_rows", "kind", "oauth_states").increment(result.states());
-                        meters.counter("agent_hub_cleanup_rows", "kind", "oauth_tokens").increment(result.tokens());
-                        meters.counter("agent_hub_tokens_reencrypted").increment(result.reencrypted());
+                        cleaned.get("sessions").increment(result.sessions());
+                        cleaned.get("oauth_states").increment(result.states());
+                        cleaned.get("oauth_tokens").increment(result.tokens());
+                        reencrypted.increment(result.reencrypted());
                         LOG.infof("Housekeeping removed %d sessions, %d OAuth states, %d OAuth tokens; re-encrypted %d",
                                 result.sessions(), result.states(), result.tokens(), result.reencrypted());
                     }

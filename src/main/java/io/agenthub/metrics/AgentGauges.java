@@ -9,21 +9,24 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import io.agenthub.agents.AgentGuards;
+import io.agenthub.executions.ExecutionRecorder;
 import io.agenthub.tenancy.TenantTransactions;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.runtime.Startup;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 
 /**
- * Agent health and breaker state as Prometheus gauges, one series per state with value 1 for the
- * current one (the enum convention: alert on {@code state="open"} without decoding numbers).
+ * Per-agent gauges: in-flight executions, plus health and breaker state with one series per state,
+ * 1 for the current one (the enum convention: alert on {@code state="open"} without decoding numbers).
  * Health is shared state that one replica probes, so every replica reads it from agent_health.
  * The breaker gauge is this replica's own breaker, which is what decides its callers' fate;
  * before the replica has called an agent, the persisted state is the best it knows.
  */
 @ApplicationScoped
+@Startup
 public class AgentGauges {
 
     private static final Logger LOG = Logger.getLogger(AgentGauges.class);
@@ -35,12 +38,14 @@ public class AgentGauges {
 
     private final TenantTransactions transactions;
     private final AgentGuards guards;
+    private final ExecutionRecorder recorder;
     private final MeterRegistry meters;
     private final Map<String, Known> agents = new ConcurrentHashMap<>();
 
-    public AgentGauges(TenantTransactions transactions, AgentGuards guards, MeterRegistry meters) {
+    public AgentGauges(TenantTransactions transactions, AgentGuards guards, ExecutionRecorder recorder, MeterRegistry meters) {
         this.transactions = transactions;
         this.guards = guards;
+        this.recorder = recorder;
         this.meters = meters;
     }
 
@@ -69,6 +74,9 @@ public class AgentGauges {
     }
 
     private void register(String agent) {
+        Gauge.builder("agent_hub_executions_in_flight", () -> recorder.inFlight(agent))
+                .description("Executions of the agent waiting for or receiving an upstream reply on this replica")
+                .tag("agent", agent).register(meters);
         for (String state : HEALTH_STATES) {
             Gauge.builder("agent_hub_agent_health", () -> state.equals(agents.get(agent).health()) ? 1 : 0)
                     .description("Latest health probe result per agent: 1 for the current status")

@@ -16,6 +16,7 @@ import io.agenthub.tenancy.TenantTransactions;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.runtime.Startup;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 
@@ -26,6 +27,7 @@ import io.smallrye.mutiny.Uni;
  * is not touched. One replica at a time through a transaction-scoped advisory lock.
  */
 @ApplicationScoped
+@Startup
 public class MetricsRollup {
 
     private static final Logger LOG = Logger.getLogger(MetricsRollup.class);
@@ -90,11 +92,14 @@ public class MetricsRollup {
                    EXCLUDED.output_tokens, EXCLUDED.distinct_users, EXCLUDED.distinct_sessions)""";
 
     private final TenantTransactions transactions;
-    private final MeterRegistry meters;
+    private final Timer duration;
 
     public MetricsRollup(TenantTransactions transactions, MeterRegistry meters) {
         this.transactions = transactions;
-        this.meters = meters;
+        this.duration = Timer.builder("agent_hub_rollup_duration").description("Duration of agent_metrics rollup runs")
+                .serviceLevelObjectives(Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(15),
+                        Duration.ofSeconds(60))
+                .register(meters);
     }
 
     public record Result(boolean ran, List<LocalDate> days, int rowsWritten, long millis) {
@@ -142,8 +147,7 @@ public class MetricsRollup {
                 })))
                 .invoke(result -> {
                     if (result.ran()) {
-                        Timer.builder("agent_hub_rollup_duration").register(meters)
-                                .record(Duration.ofMillis(result.millis()));
+                        duration.record(Duration.ofMillis(result.millis()));
                         LOG.infof("Metrics rollup: %d days, %d rows written in %d ms", result.days().size(), result.rowsWritten(),
                                 result.millis());
                     }

@@ -1,6 +1,7 @@
 package io.agenthub.oauth;
 
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,8 +15,10 @@ import io.agenthub.tenancy.Caller;
 import io.agenthub.tenancy.CurrentCaller;
 import io.agenthub.tenancy.TenantTransactions;
 import io.agenthub.web.ApiException;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -25,6 +28,7 @@ import io.smallrye.mutiny.Uni;
  * others wait on the lock, then find a fresh token.
  */
 @ApplicationScoped
+@Startup
 public class OAuthTokenService implements McpCredentials {
 
     private final TenantTransactions transactions;
@@ -33,7 +37,7 @@ public class OAuthTokenService implements McpCredentials {
     private final OAuthHttp http;
     private final TokenCipher cipher;
     private final OAuthConfig config;
-    private final MeterRegistry meters;
+    private final Map<String, Counter> refreshes = new HashMap<>();
 
     public OAuthTokenService(TenantTransactions transactions, CurrentCaller current, OAuthService oauth, OAuthHttp http,
             TokenCipher cipher, OAuthConfig config, MeterRegistry meters) {
@@ -43,7 +47,11 @@ public class OAuthTokenService implements McpCredentials {
         this.http = http;
         this.cipher = cipher;
         this.config = config;
-        this.meters = meters;
+        // registered up front so dashboards and alerts see zeros rather than no series
+        for (String outcome : List.of("success", "invalid_grant", "error")) {
+            refreshes.put(outcome, Counter.builder("agent_hub_oauth_refreshes").description("OAuth token refreshes by outcome")
+                    .tag("outcome", outcome).register(meters));
+        }
     }
 
     /** A valid access token of the caller for an OAuth MCP configuration. */
@@ -150,6 +158,6 @@ public class OAuthTokenService implements McpCredentials {
     }
 
     private void count(String outcome) {
-        meters.counter("agent_hub_oauth_refreshes", "outcome", outcome).increment();
+        refreshes.get(outcome).increment();
     }
 }

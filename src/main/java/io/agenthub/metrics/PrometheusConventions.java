@@ -1,0 +1,63 @@
+package io.agenthub.metrics;
+
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.config.MeterFilterReply;
+
+/**
+ * Brings the meters of libraries (SmallRye Fault Tolerance, the reactive PostgreSQL pool, Netty,
+ * the JVM binders) to Prometheus conventions, so the whole exposition passes {@code promtool check
+ * metrics}: snake_case names and labels, unit words instead of abbreviations, no {@code _count}
+ * suffix outside histograms, and a help text on every family.
+ */
+@Singleton
+public class PrometheusConventions {
+
+    private static final Pattern CAMEL = Pattern.compile("([a-z0-9])([A-Z])");
+    /**
+     * Meters with no conforming rendering: a long task timer shows as a summary without quantiles,
+     * and the JVM's CPU time counts nanoseconds (process_cpu_usage tells the same in a gauge).
+     */
+    private static final List<String> DROPPED = List.of("http.server.connections", "process.cpu.time");
+    /** Names promtool rejects for their suffix, and what they mean. */
+    private static final Map<String, String> RENAMED = Map.of("system.cpu.count", "system.cpu.logical.processors");
+
+    @Produces
+    @Singleton
+    MeterFilter prometheusConventions() {
+        return new MeterFilter() {
+            @Override
+            public MeterFilterReply accept(Meter.Id id) {
+                return DROPPED.contains(id.getName()) ? MeterFilterReply.DENY
+                        : MeterFilterReply.NEUTRAL;
+            }
+
+            @Override
+            public Meter.Id map(Meter.Id id) {
+                String name = RENAMED.getOrDefault(id.getName(), id.getName());
+                List<Tag> tags = id.getTags().stream().map(t -> Tag.of(snake(t.getKey()), t.getValue())).toList();
+                String description = id.getDescription() == null || id.getDescription().isBlank()
+                        ? name.replace('.', ' ') : id.getDescription();
+                return new Meter.Id(dotted(name), Tags.of(tags), id.getBaseUnit(), description, id.getType());
+            }
+        };
+    }
+
+    /** {@code executionsRunning} becomes {@code executions.running}, which Prometheus renders as executions_running. */
+    static String dotted(String name) {
+        return CAMEL.matcher(name).replaceAll("$1.$2").toLowerCase();
+    }
+
+    static String snake(String key) {
+        return CAMEL.matcher(key).replaceAll("$1_$2").toLowerCase();
+    }
+}

@@ -1,0 +1,109 @@
+package io.agenthub.metrics;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
+import static org.hamcrest.Matchers.matchesPattern;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+
+import io.agenthub.testing.Api;
+import io.agenthub.testing.FakeProviders;
+import io.agenthub.testing.Promtool;
+import io.agenthub.testing.Tokens;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/** What Prometheus scrapes: the meters operators chart and alert on, in a form promtool accepts. */
+@QuarkusTest
+@QuarkusTestResource(FakeProviders.class)
+class PrometheusExpositionTest {
+
+    static final FakeProviders fake = FakeProviders.shared();
+    static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"([^\"]*)\"");
+    static final Pattern UUID_LIKE = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+
+    /** The exposition, with the optional trailing comma in label sets dropped so lines read as written. */
+    static String scrape() {
+        return given().accept("text/plain").get("/q/metrics").then().statusCode(200).extract().asString().replace(",}", "}");
+    }
+
+    /** The gauges re-read agent state every second in tests. */
+    static String scrapeUntil(String expected) throws InterruptedException {
+        long deadline = System.nanoTime() + 15_000_000_000L;
+        String text = scrape();
+        while (!text.contains(expected) && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            text = scrape();
+        }
+        return text;
+    }
+
+    String chat() {
+        fake.reset();
+        Api user = Api.signIn(Tokens.unique("scraped"), Tokens.unique("scraped-org"), "owner");
+        String session = user.request().body(Map.of("agent", "droid", "model", "claude-3-opus")).post("/api/chat/sessions")
+                .then().statusCode(201).extract().path("id");
+        user.request().body(Map.of("content", "How fast are you?")).post("/api/chat/sessions/" + session + "/messages")
+                .then().statusCode(200)
+                .header("Server-Timing", matchesPattern("hub;dur=\\d+, upstream;dur=\\d+"))
+                .body("hubOverheadMs", greaterThanOrEqualTo(0));
+        return session;
+    }
+
+    @Test
+    void operatorsFindEveryMeterTheyChartAndAlertOn() throws Exception {
+        chat();
+        String text = scrapeUntil("agent_hub_circuit_breaker_state{agent=\"droid\",state=\"closed\"} 1");
+
+        assertThat(text)
+                .contains("agent_hub_executions_total{agent=\"droid\",model=\"claude-3-opus\",outcome=\"success\"}")
+                .contains("agent_hub_execution_latency_seconds_bucket{agent=\"droid\",model=\"claude-3-opus\",le=\"0.05\"}")
+                .contains("agent_hub_execution_latency_seconds_bucket{agent=\"droid\",model=\"claude-3-opus\",le=\"120.0\"}")
+                .contains("agent_hub_time_to_first_token_seconds_bucket{agent=\"droid\",model=\"claude-3-opus\",le=\"0.05\"}")
+                .contains("agent_hub_overhead_seconds_bucket{le=\"0.001\"}")
+                .contains("agent_hub_tokens_total{agent=\"droid\",direction=\"input\",model=\"claude-3-opus\"}")
+                .contains("agent_hub_tokens_total{agent=\"droid\",direction=\"output\",model=\"claude-3-opus\"}")
+                .contains("agent_hub_executions_in_flight{agent=\"droid\"} 0")
+                .contains("agent_hub_executions_in_flight{agent=\"ccrouter\"} 0")
+                .contains("agent_hub_circuit_breaker_state{agent=\"droid\",state=\"open\"} 0")
+                .contains("agent_hub_agent_health{agent=\"droid\",status=\"healthy\"}")
+                .contains("agent_hub_oauth_refreshes_total{outcome=\"invalid_grant\"}")
+                .contains("agent_hub_cleanup_rows_total{kind=\"oauth_states\"}")
+                .contains("agent_hub_rollup_duration_seconds_count")
+                .contains("http_server_requests_seconds_count")
+                .as("SmallRye Fault Tolerance's own metrics").contains("ft_invocations_total{", "method=\"agent.droid\"")
+                .contains("ft_bulkhead_executions_running{");
+    }
+
+    @Test
+    void labelsStayLowCardinality() throws Exception {
+        chat();
+        Set<String> labels = new TreeSet<>();
+        for (String line : scrape().lines().filter(l -> l.startsWith("agent_hub_")).toList()) {
+            Matcher m = LABEL.matcher(line);
+            while (m.find()) {
+                labels.add(m.group(1));
+                assertThat(UUID_LIKE.matcher(m.group(2)).find()).as("an id in %s", line).isFalse();
+            }
+        }
+        assertThat(labels).doesNotContain("user", "user_id", "session", "session_id", "organization", "organization_id", "org")
+                .contains("agent", "model", "outcome");
+    }
+
+    @Test
+    void theExpositionPassesPromtool() throws Exception {
+        chat();
+        String text = scrapeUntil("agent_hub_agent_health{");
+        // kept for reading when promtool disagrees
+        java.nio.file.Files.writeString(java.nio.file.Path.of("target", "metrics-exposition.txt"), text);
+        Promtool.Outcome outcome = Promtool.run(text, "check", "metrics");
+        assertThat(outcome.exitCode()).as(outcome.output()).isZero();
+    }
+}
