@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.matchesPattern;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -12,6 +14,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.agenthub.testing.Api;
 import io.agenthub.testing.FakeProviders;
@@ -102,8 +107,42 @@ class PrometheusExpositionTest {
         chat();
         String text = scrapeUntil("agent_hub_agent_health{");
         // kept for reading when promtool disagrees
-        java.nio.file.Files.writeString(java.nio.file.Path.of("target", "metrics-exposition.txt"), text);
+        Files.writeString(Path.of("target", "metrics-exposition.txt"), text);
         Promtool.Outcome outcome = Promtool.run(text, "check", "metrics");
         assertThat(outcome.exitCode()).as(outcome.output()).isZero();
+    }
+
+    @Test
+    void alertRulesPassPromtoolAndFireOnTheExportedSeries() throws Exception {
+        Path rules = Path.of("deploy", "prometheus", "agent-hub-rules.yml").toAbsolutePath();
+        Promtool.Outcome check = Promtool.run(null, "check", "rules", rules.toString());
+        assertThat(check.exitCode()).as(check.output()).isZero();
+        assertThat(check.output()).contains("SUCCESS: 5 rules found");
+        Promtool.Outcome unit = Promtool.run(null, "test", "rules", rules.resolveSibling("agent-hub-rules.test.yml").toString());
+        assertThat(unit.exitCode()).as(unit.output()).isZero();
+    }
+
+    @Test
+    void theDashboardAndTheRulesNameOnlyMetricsTheServiceExports() throws Exception {
+        chat();
+        String text = scrapeUntil("agent_hub_agent_health{");
+        JsonNode dashboard = new ObjectMapper().readTree(Files.readString(Path.of("deploy", "grafana", "agent-hub-dashboard.json")));
+        assertThat(dashboard.path("panels")).isNotEmpty();
+        StringBuilder queries = new StringBuilder(Files.readString(Path.of("deploy", "prometheus", "agent-hub-rules.yml")));
+        for (JsonNode panel : dashboard.path("panels")) {
+            if (!panel.path("type").asText().equals("row")) {
+                assertThat(panel.path("targets")).as(panel.path("title").asText()).isNotEmpty();
+                panel.path("targets").forEach(t -> queries.append('\n').append(t.path("expr").asText()));
+            }
+        }
+        Set<String> names = new TreeSet<>();
+        Matcher m = Pattern.compile("\\b(agent_hub_[a-z_]+|ft_[a-z_]+)").matcher(queries);
+        while (m.find()) {
+            names.add(m.group(1));
+        }
+        assertThat(names).hasSizeGreaterThan(10);
+        for (String name : names) {
+            assertThat(text).as("exported metric %s", name).containsPattern("(?m)^" + name + "[{ ]");
+        }
     }
 }
