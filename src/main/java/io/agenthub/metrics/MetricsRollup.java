@@ -32,6 +32,7 @@ public class MetricsRollup {
 
     private static final Logger LOG = Logger.getLogger(MetricsRollup.class);
     static final long LOCK = 0x524f4c4c5550L;
+    static final String WORK_MEM = "64MB";
 
     /**
      * Days (UTC) whose executions completed after the newest computed row, late arrivals included.
@@ -136,7 +137,9 @@ public class MetricsRollup {
                     if (!locked) {
                         return Uni.createFrom().item(new Result(false, List.of(), 0, 0));
                     }
-                    return daysOf.apply(session).chain(days -> {
+                    // exact percentiles sort a day's executions: let the sorts stay in memory for this transaction
+                    return session.createNativeQuery("SELECT set_config('work_mem', '" + WORK_MEM + "', true)").getSingleResult()
+                            .chain(() -> daysOf.apply(session)).chain(days -> {
                         Uni<Integer> written = Uni.createFrom().item(0);
                         for (LocalDate day : days) {
                             written = written.chain(sum -> session.createNativeQuery(ROLLUP).setParameter("day", day)
