@@ -145,4 +145,47 @@ class PrometheusExpositionTest {
             assertThat(text).as("exported metric %s", name).containsPattern("(?m)^" + name + "[{ ]");
         }
     }
+
+    static double executions(String text, String outcome) {
+        Matcher m = Pattern.compile("(?m)^agent_hub_executions_total\\{agent=\"droid\",model=\"gpt-4\",outcome=\"" + outcome
+                + "\"} (\\S+)$").matcher(text);
+        return m.find() ? Double.parseDouble(m.group(1)) : 0;
+    }
+
+    static Map<String, Object> todaysRollup(Api admin) {
+        admin.request().post("/api/admin/metrics/rollup/incremental").then().statusCode(200);
+        String today = java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString();
+        java.util.List<Map<String, Object>> rows = admin.request().queryParam("from", today).queryParam("to", today)
+                .queryParam("agent", "droid").queryParam("model", "gpt-4").get("/api/admin/metrics/agents")
+                .then().statusCode(200).extract().jsonPath().getList("$");
+        return rows.isEmpty() ? Map.of("executions", 0, "successes", 0, "errors", 0) : rows.get(0);
+    }
+
+    @Test
+    void theScrapeAndTheDailyRollupTellTheSameStory() {
+        Api admin = Api.signIn("platform-admin", "platform", "owner");
+        Map<String, Object> rollupBefore = todaysRollup(admin);
+        String scrapeBefore = scrape();
+
+        fake.reset();
+        Api user = Api.signIn(Tokens.unique("story"), Tokens.unique("story-org"), "owner");
+        String session = user.request().body(Map.of("agent", "droid", "model", "gpt-4")).post("/api/chat/sessions")
+                .then().statusCode(201).extract().path("id");
+        for (int i = 0; i < 2; i++) {
+            user.request().body(Map.of("content", "Question " + i)).post("/api/chat/sessions/" + session + "/messages")
+                    .then().statusCode(200);
+        }
+        fake.scriptOpenRouter(FakeProviders.Scripted.error(400, Map.of("error", Map.of("code", 400, "message", "bad request"))));
+        user.request().body(Map.of("content", "A bad one")).post("/api/chat/sessions/" + session + "/messages")
+                .then().statusCode(422);
+
+        Map<String, Object> rollupAfter = todaysRollup(admin);
+        String scrapeAfter = scrape();
+        int rolledSuccesses = (int) rollupAfter.get("successes") - (int) rollupBefore.get("successes");
+        int rolledErrors = (int) rollupAfter.get("errors") - (int) rollupBefore.get("errors");
+        assertThat(rolledSuccesses).isEqualTo(2);
+        assertThat(rolledErrors).isEqualTo(1);
+        assertThat(executions(scrapeAfter, "success") - executions(scrapeBefore, "success")).isEqualTo(rolledSuccesses);
+        assertThat(executions(scrapeAfter, "error") - executions(scrapeBefore, "error")).isEqualTo(rolledErrors);
+    }
 }
