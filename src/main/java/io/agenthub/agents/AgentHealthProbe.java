@@ -47,7 +47,7 @@ public class AgentHealthProbe {
     public record Result(String agent, String status, long latencyMs, String error) {
     }
 
-    @Scheduled(every = "${agent-hub.agents.health-period:60}s", delayed = "15s",
+    @Scheduled(every = "${agent-hub.agents.health-period:60}s", delayed = "${agent-hub.agents.health-first-delay:15s}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> scheduled() {
         return run().replaceWithVoid().onFailure().recoverWithUni(e -> {

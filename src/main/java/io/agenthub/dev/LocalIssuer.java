@@ -14,7 +14,7 @@ import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
-import java.security.Signature;
+
 import java.security.interfaces.RSAPrivateCrtKey;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.RSAPublicKeySpec;
@@ -33,6 +33,8 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+
+import io.agenthub.security.Jws;
 
 /**
  * A minimal OpenID Connect issuer for dev mode and tests: discovery document, JWKS and a token
@@ -142,17 +144,7 @@ public final class LocalIssuer {
 
     /** RS256 compact JWS; public so tests can sign with keys of their own (forged tokens). */
     public static String signJwt(PrivateKey key, String keyId, Map<String, Object> claims) {
-        try {
-            Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
-            String header = b64.encodeToString(JSON.writeValueAsBytes(Map.of("alg", "RS256", "typ", "JWT", "kid", keyId)));
-            String payload = b64.encodeToString(JSON.writeValueAsBytes(claims));
-            Signature signature = Signature.getInstance("SHA256withRSA");
-            signature.initSign(key);
-            signature.update((header + "." + payload).getBytes(StandardCharsets.US_ASCII));
-            return header + "." + payload + "." + b64.encodeToString(signature.sign());
-        } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
+        return Jws.signRs256(key, keyId, claims);
     }
 
     private void token(HttpExchange exchange) throws IOException {

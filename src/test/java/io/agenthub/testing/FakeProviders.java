@@ -33,6 +33,12 @@ public final class FakeProviders implements QuarkusTestResourceLifecycleManager 
     public final List<JsonNode> openRouterRequests = new CopyOnWriteArrayList<>();
     public final List<JsonNode> vertexRequests = new CopyOnWriteArrayList<>();
     public final List<String> vertexPaths = new CopyOnWriteArrayList<>();
+    /** Google's token endpoint: the service-account public key it verifies assertions with, and what it saw. */
+    public volatile java.security.PublicKey serviceAccountKey;
+    public volatile boolean rejectAssertions;
+    public final List<Map<String, Object>> assertions = new CopyOnWriteArrayList<>();
+    public final List<String> vertexTokens = new CopyOnWriteArrayList<>();
+    private final java.util.Set<String> issuedTokens = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final ConcurrentLinkedDeque<Scripted> openRouterScript = new ConcurrentLinkedDeque<>();
     private final ConcurrentLinkedDeque<Scripted> vertexScript = new ConcurrentLinkedDeque<>();
 
@@ -85,8 +91,15 @@ public final class FakeProviders implements QuarkusTestResourceLifecycleManager 
         vertexScript.addAll(List.of(answers));
     }
 
+    public String tokenUri() {
+        return url + "/token";
+    }
+
     public void reset() {
         probeFailures = 0;
+        rejectAssertions = false;
+        assertions.clear();
+        vertexTokens.clear();
         streamScript.clear();
         openRouterScript.clear();
         vertexScript.clear();
@@ -104,6 +117,7 @@ public final class FakeProviders implements QuarkusTestResourceLifecycleManager 
         url = "http://127.0.0.1:" + server.getAddress().getPort();
         server.createContext("/api/v1/chat/completions", this::openRouter);
         server.createContext("/v1/projects/", this::vertex);
+        server.createContext("/token", this::googleToken);
         server.createContext("/api/v1/key", ex -> {
             if (probeFailures > 0) {
                 probeFailures--;
@@ -157,6 +171,43 @@ public final class FakeProviders implements QuarkusTestResourceLifecycleManager 
                 "usage", Map.of("prompt_tokens", 12, "completion_tokens", 7, "total_tokens", 19, "cost", 0.0001)), Map.of(), 0));
     }
 
+    /**
+     * Google's OAuth token endpoint for service accounts (RFC 7523 JWT bearer grant): verifies the
+     * assertion's RS256 signature with the service account's public key, then its claims.
+     */
+    private void googleToken(HttpExchange ex) throws IOException {
+        Map<String, String> form = io.agenthub.dev.LocalIssuer.parseForm(new String(ex.getRequestBody().readAllBytes(),
+                java.nio.charset.StandardCharsets.UTF_8));
+        String[] jwt = form.getOrDefault("assertion", "").split("\\.");
+        if (!"urn:ietf:params:oauth:grant-type:jwt-bearer".equals(form.get("grant_type")) || jwt.length != 3) {
+            send(ex, Scripted.error(400, Map.of("error", "invalid_request", "error_description", "Invalid grant_type or assertion")));
+            return;
+        }
+        boolean valid;
+        try {
+            java.security.Signature verifier = java.security.Signature.getInstance("SHA256withRSA");
+            verifier.initVerify(serviceAccountKey);
+            verifier.update((jwt[0] + "." + jwt[1]).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            valid = verifier.verify(java.util.Base64.getUrlDecoder().decode(jwt[2]));
+        } catch (java.security.GeneralSecurityException | RuntimeException e) {
+            valid = false;
+        }
+        Map<String, Object> claims = new java.util.HashMap<>(JSON.readValue(java.util.Base64.getUrlDecoder().decode(jwt[1]),
+                new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() {
+                }));
+        claims.put("header", JSON.readValue(java.util.Base64.getUrlDecoder().decode(jwt[0]), Map.class));
+        assertions.add(claims);
+        long now = java.time.Instant.now().getEpochSecond();
+        if (rejectAssertions || !valid || !tokenUri().equals(claims.get("aud"))
+                || ((Number) claims.get("exp")).longValue() < now) {
+            send(ex, Scripted.error(400, Map.of("error", "invalid_grant", "error_description", "Invalid JWT Signature.")));
+            return;
+        }
+        String token = "ya29.sa-" + assertions.size();
+        issuedTokens.add("Bearer " + token);
+        send(ex, new Scripted(200, Map.of("access_token", token, "expires_in", 3599, "token_type", "Bearer"), Map.of(), 0));
+    }
+
     private void vertex(HttpExchange ex) throws IOException {
         if (ex.getRequestMethod().equals("GET")) {
             // publisher model metadata, used by health probes
@@ -165,7 +216,9 @@ public final class FakeProviders implements QuarkusTestResourceLifecycleManager 
             return;
         }
         JsonNode request = JSON.readTree(ex.getRequestBody());
-        if (!"Bearer ya29.test".equals(ex.getRequestHeaders().getFirst("Authorization"))) {
+        String authorization = String.valueOf(ex.getRequestHeaders().getFirst("Authorization"));
+        vertexTokens.add(authorization);
+        if (!"Bearer ya29.test".equals(authorization) && !issuedTokens.contains(authorization)) {
             send(ex, new Scripted(401, Map.of("error", Map.of("code", 401, "message", "Request had invalid authentication credentials.",
                     "status", "UNAUTHENTICATED")), Map.of(), 0));
             return;

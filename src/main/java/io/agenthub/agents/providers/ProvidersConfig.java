@@ -1,5 +1,6 @@
 package io.agenthub.agents.providers;
 
+import java.nio.file.Path;
 import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
@@ -34,7 +35,17 @@ public interface ProvidersConfig {
         /** Google Cloud project; an agent's config may name its own. */
         Optional<String> project();
 
-        /** Secret, from VERTEX_ACCESS_TOKEN (e.g. gcloud auth print-access-token or workload identity). */
+        /** Secret, from VERTEX_ACCESS_TOKEN (e.g. gcloud auth print-access-token); used when no service-account key is set. */
         Optional<String> accessToken();
+
+        /** Secret: a Google service-account key, the JSON file's content (VERTEX_SERVICE_ACCOUNT_KEY). */
+        Optional<String> serviceAccountKey();
+
+        /** Or the path of that file (GOOGLE_APPLICATION_CREDENTIALS). */
+        Optional<Path> serviceAccountKeyFile();
+
+        /** OAuth scope requested for service-account tokens. */
+        @WithDefault("https://www.googleapis.com/auth/cloud-platform")
+        String scope();
     }
 }

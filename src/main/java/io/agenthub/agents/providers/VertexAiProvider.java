@@ -17,10 +17,12 @@ public class VertexAiProvider implements ChatProvider {
 
     private final ProviderHttp http;
     private final ProvidersConfig.Vertex config;
+    private final GoogleCredentials credentials;
 
-    public VertexAiProvider(ProviderHttp http, ProvidersConfig config) {
+    public VertexAiProvider(ProviderHttp http, ProvidersConfig config, GoogleCredentials credentials) {
         this.http = http;
         this.config = config.vertex();
+        this.credentials = credentials;
     }
 
     @Override
@@ -38,13 +40,15 @@ public class VertexAiProvider implements ChatProvider {
     public Uni<Void> probe(String providerModelId, Map<String, Object> agentConfig) {
         String url = target(new Request(providerModelId, agentConfig, java.util.List.of(), 1), false).url()
                 .replace(":generateContent", "");
-        return http.probe(NAME, http.get(url).putHeader("Authorization", "Bearer " + config.accessToken().orElse("")));
+        return credentials.accessToken().chain(token -> http.probe(NAME, http.get(url).putHeader("Authorization", "Bearer " + token)));
     }
 
     @Override
     public Uni<Multi<Chunk>> stream(Request request, long firstTokenMs, long idleMs) {
         Target target = target(request, true);
-        return http.openStream(NAME, target.url(), Map.of("Authorization", "Bearer " + config.accessToken().orElse("")), target.body())
+        return credentials.accessToken()
+                .chain(token -> http.openStream(NAME, target.url(), Map.of("Authorization", "Bearer " + token), target.body()))
+                .onFailure().invoke(credentials::rejectedBy)
                 .map(response -> SseStream.data(http.vertx(), response, NAME, firstTokenMs, idleMs).map(data -> {
                     JsonObject json;
                     try {
@@ -63,14 +67,16 @@ public class VertexAiProvider implements ChatProvider {
 
     private Uni<JsonObject> send(Request request, boolean stream) {
         Target target = target(request, stream);
-        var post = http.post(target.url()).putHeader("Authorization", "Bearer " + config.accessToken().orElse(""));
-        return http.send(NAME, post, target.body()).map(response -> {
-            if (response.statusCode() != 200) {
-                throw ProviderException.fromStatus(NAME, response.statusCode(), ProviderHttp.errorMessage(response),
-                        ProviderHttp.retryAfterMs(response));
-            }
-            return ProviderHttp.json(NAME, response);
-        });
+        return credentials.accessToken()
+                .chain(token -> http.send(NAME, http.post(target.url()).putHeader("Authorization", "Bearer " + token), target.body()))
+                .map(response -> {
+                    if (response.statusCode() != 200) {
+                        throw ProviderException.fromStatus(NAME, response.statusCode(), ProviderHttp.errorMessage(response),
+                                ProviderHttp.retryAfterMs(response));
+                    }
+                    return ProviderHttp.json(NAME, response);
+                })
+                .onFailure().invoke(credentials::rejectedBy);
     }
 
     private Target target(Request request, boolean stream) {
