@@ -8,12 +8,14 @@ import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.util.TypeLiteral;
 
+import org.eclipse.microprofile.faulttolerance.exceptions.BulkheadException;
 import org.hibernate.reactive.mutiny.Mutiny;
 
 import io.agenthub.agents.providers.ProviderException;
@@ -23,6 +25,7 @@ import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 import io.smallrye.faulttolerance.api.CircuitBreakerState;
 import io.smallrye.faulttolerance.api.CustomBackoffStrategy;
 import io.smallrye.faulttolerance.api.TypedGuard;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -46,6 +49,7 @@ public class AgentGuards {
     }
 
     private final Queue<Transition> transitions = new ConcurrentLinkedQueue<>();
+    private final Map<String, AtomicInteger> streams = new ConcurrentHashMap<>();
 
     record Guard(String breakerName, TypedGuard<Uni<Object>> guard, String signature, AtomicInteger failures) {
     }
@@ -69,6 +73,31 @@ public class AgentGuards {
                 }));
     }
 
+    /**
+     * Opens a stream that holds one of the agent's concurrency permits until it ends (completes,
+     * fails or is cancelled), not only while it opens: a streamed reply occupies the provider for
+     * its whole length. Call inside {@link #call}, so opening is guarded as well. Over the limit,
+     * the stream is refused at once with a BulkheadException.
+     */
+    public <T> Uni<Multi<T>> holdWhileStreaming(Agent agent, Supplier<Uni<Multi<T>>> open) {
+        AtomicInteger active = streams.computeIfAbsent(agent.name, name -> new AtomicInteger());
+        if (active.incrementAndGet() > agent.maxConcurrentCalls) {
+            active.decrementAndGet();
+            return Uni.createFrom().failure(new BulkheadException("Agent '" + agent.name + "' has "
+                    + agent.maxConcurrentCalls + " streams open already"));
+        }
+        AtomicBoolean held = new AtomicBoolean(true);
+        Runnable release = () -> {
+            if (held.compareAndSet(true, false)) {
+                active.decrementAndGet();
+            }
+        };
+        return Uni.createFrom().<Multi<T>> deferred(open::get)
+                .onFailure().invoke(release)
+                .onCancellation().invoke(release)
+                .map(stream -> stream.onTermination().invoke(release));
+    }
+
     /** Closes the agent's breaker now (operators, after fixing credentials or a provider outage). */
     public Uni<Void> reset(String agentName) {
         Guard guard = guards.get(agentName);
@@ -85,11 +114,6 @@ public class AgentGuards {
         Guard guard = guards.get(agentName);
         return guard == null ? Optional.empty()
                 : Optional.of(CircuitBreakerMaintenance.get().currentState(guard.breakerName()).name().toLowerCase());
-    }
-
-    /** Drops the agent's guard so the next call builds one from its changed row. */
-    public void forget(String agentName) {
-        guards.remove(agentName);
     }
 
     /**
@@ -150,7 +174,8 @@ public class AgentGuards {
                     .failureRatio(1.0)
                     .delay(openMs, ChronoUnit.MILLIS)
                     .successThreshold(1)
-                    .when(e -> !(e instanceof ProviderException p) || p.countsAgainstProvider())
+                    // a full bulkhead says the hub is busy, not that the provider is failing
+                    .when(e -> e instanceof ProviderException p ? p.countsAgainstProvider() : !(e instanceof BulkheadException))
                     .onStateChange(state -> transitions.add(new Transition(agent.name, state.name().toLowerCase(),
                             state == CircuitBreakerState.CLOSED ? 0 : Math.max(failures.get(), agent.breakerFailureThreshold),
                             Instant.now(), state == CircuitBreakerState.OPEN ? Instant.now().plusMillis(openMs) : null)))

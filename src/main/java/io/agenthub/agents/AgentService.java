@@ -73,6 +73,19 @@ public class AgentService {
         }));
     }
 
+    /**
+     * Where an open breaker sends the agent's calls: its fallback model, when one is set and it and
+     * its agent are enabled; null otherwise.
+     */
+    public Uni<Target> fallbackFor(Agent agent) {
+        if (agent.fallbackModelId == null) {
+            return Uni.createFrom().nullItem();
+        }
+        return models.findById(agent.fallbackModelId).chain(model -> model == null || !model.enabled
+                ? Uni.createFrom().<Target> nullItem()
+                : agents.findById(model.agentId).map(a -> a == null || !a.enabled ? null : new Target(a, model)));
+    }
+
     public Uni<Model> model(java.util.UUID id) {
         return models.findById(id);
     }
@@ -86,11 +99,34 @@ public class AgentService {
                     for (Agent a : list) {
                         if (a.enabled || all) {
                             views.add(view(a, allModels.stream().filter(m -> m.agentId.equals(a.id) && (m.enabled || all)).toList(),
-                                    status.get(a.name)));
+                                    status.get(a.name), fallbackName(a, list, allModels)));
                         }
                     }
                     return views;
                 })))));
+    }
+
+    /**
+     * The model named {@code agent/model}, of another agent: the breaker is per agent, so a model
+     * of the same agent would be behind the same open breaker.
+     */
+    private Uni<Model> fallbackModel(Agent agent, String name) {
+        int slash = name.indexOf('/');
+        if (slash <= 0 || slash == name.length() - 1) {
+            throw ApiException.invalidField("fallbackModel", "must be written agent/model, e.g. ccrouter/gemini-1.5-flash");
+        }
+        String agentName = name.substring(0, slash);
+        if (agentName.equals(agent.name)) {
+            throw ApiException.invalidField("fallbackModel", "must belong to another agent: this agent's breaker guards all its models");
+        }
+        return agents.find("name", agentName).<Agent> firstResult()
+                .chain(other -> other == null ? Uni.createFrom().<Model> nullItem()
+                        : models.find("agentId = ?1 and name = ?2", other.id, name.substring(slash + 1)).<Model> firstResult())
+                .invoke(m -> {
+                    if (m == null) {
+                        throw ApiException.invalidField("fallbackModel", "is not a known model");
+                    }
+                });
     }
 
     public Uni<List<ModelView>> models(String agentName) {
@@ -145,19 +181,14 @@ public class AgentService {
             if (r.fallbackModel() != null) {
                 fallback = r.fallbackModel().isEmpty()
                         ? Uni.createFrom().voidItem().invoke(() -> a.fallbackModelId = null)
-                        : models.find("name", r.fallbackModel()).firstResult().invoke(m -> {
-                            if (m == null) {
-                                throw ApiException.invalidField("fallbackModel", "is not a known model");
-                            }
-                            a.fallbackModelId = m.id;
-                        }).replaceWithVoid();
+                        : fallbackModel(a, r.fallbackModel()).invoke(m -> a.fallbackModelId = m.id).replaceWithVoid();
                 changes.put("fallbackModel", r.fallbackModel());
             }
             return fallback.chain(() -> agents.flush())
                     .chain(() -> audit.recordAdmin(caller.userId(), caller.organizationId(), "agent.update", "agent", a.name, changes))
-                    .invoke(() -> guards.forget(a.name))
                     .chain(() -> models.list("agentId = ?1 order by name", a.id))
-                    .chain(ms -> statuses().map(st -> view(a, ms, st.get(a.name))));
+                    .chain(ms -> agents.listAll().chain(all -> models.listAll().chain(allModels -> statuses()
+                            .map(st -> view(a, ms, st.get(a.name), fallbackName(a, all, allModels))))));
         }));
     }
 
@@ -290,9 +321,16 @@ public class AgentService {
                 }));
     }
 
-    private static AgentView view(Agent a, List<Model> ms, StatusView status) {
+    private static AgentView view(Agent a, List<Model> ms, StatusView status, String fallbackModel) {
         return new AgentView(a.id, a.name, a.type, a.displayName, a.description, a.provider(), a.enabled,
-                ms.stream().map(ModelView::of).toList(), status);
+                ms.stream().map(ModelView::of).toList(), status, fallbackModel);
+    }
+
+    /** The agent's fallback as {@code agent/model}, or null. */
+    private static String fallbackName(Agent a, List<Agent> allAgents, List<Model> allModels) {
+        return allModels.stream().filter(m -> m.id.equals(a.fallbackModelId)).findFirst()
+                .flatMap(m -> allAgents.stream().filter(x -> x.id.equals(m.agentId)).findFirst().map(x -> x.name + "/" + m.name))
+                .orElse(null);
     }
 
     private static java.time.Instant instant(Object value) {

@@ -30,8 +30,9 @@ public final class AgentViews {
             String breakerState, Instant breakerOpenedAt, Instant breakerNextAttemptAt) {
     }
 
+    /** {@code fallbackModel}: where calls go while the breaker is open ({@code agent/model}), or null for a 503. */
     public record AgentView(UUID id, String name, String type, String displayName, String description, String provider,
-            boolean enabled, List<ModelView> models, StatusView status) {
+            boolean enabled, List<ModelView> models, StatusView status, String fallbackModel) {
     }
 
     public record UpdateAgentRequest(Boolean enabled, @Size(min = 1, max = 200) String displayName,

@@ -92,6 +92,7 @@ public class ChatResource {
     @POST
     @Path("/{id}/messages")
     @Produces(MediaType.SERVER_SENT_EVENTS)
+    @StreamPreflight.Checked
     public Multi<OutboundSseEvent> stream(@PathParam("id") UUID id, @Valid @NotNull SendMessageRequest body,
             @HeaderParam("Idempotency-Key") String idempotencyKey, @Context Sse sse) {
         return RestMulti.fromUniResponse(service.stream(id, body.content(), idempotencyKey),

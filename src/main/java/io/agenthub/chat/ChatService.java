@@ -8,10 +8,13 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.faulttolerance.exceptions.BulkheadException;
+import org.jboss.logging.Logger;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 
@@ -51,6 +54,8 @@ import io.vertx.core.Vertx;
  */
 @ApplicationScoped
 public class ChatService {
+
+    private static final Logger LOG = Logger.getLogger(ChatService.class);
 
     /** Rough size of a token, to cut history to the model's context budget without a tokenizer. */
     static final int CHARS_PER_TOKEN = 4;
@@ -163,9 +168,26 @@ public class ChatService {
                 });
     }
 
-    /** Everything the upstream call needs, gathered in the first transaction. */
-    private record Turn(UUID sessionId, UUID userMessageId, UUID executionId, Target target, List<ChatProvider.Message> conversation,
-            ReplyView replay, long startedNanos) {
+    /**
+     * Everything the upstream call needs, gathered in the first transaction. {@code fallback} is
+     * where an open breaker sends the call; {@code rerouted} says the turn went there.
+     */
+    private record Turn(UUID sessionId, UUID userMessageId, UUID executionId, Target target, Target fallback, boolean rerouted,
+            List<ChatProvider.Message> conversation, ReplyView replay, long startedNanos) {
+
+        Turn toFallback() {
+            return new Turn(sessionId, userMessageId, executionId, fallback, null, true, conversation, replay, startedNanos);
+        }
+
+        ChatProvider.Request request() {
+            return new ChatProvider.Request(target.model().providerModelId, target.agent().config, conversation,
+                    target.model().maxOutputTokens);
+        }
+
+        /** The model that answered, when it was the fallback: {@code agent/model}. */
+        String fallbackModel() {
+            return rerouted ? target.agent().name + "/" + target.model().name : null;
+        }
     }
 
     public Uni<ReplyView> send(UUID sessionId, String content, String idempotencyKey) {
@@ -174,6 +196,14 @@ public class ChatService {
                 .chain(turn -> turn.replay() != null
                         ? Uni.createFrom().item(turn.replay().withHubOverhead(millisSince(turn.startedNanos())))
                         : call(caller, turn));
+    }
+
+    /** What {@link #begin} would refuse for the caller's own mistakes, checked without writing anything. */
+    public Uni<Void> preflight(UUID sessionId) {
+        Caller caller = current.get();
+        caller.requireWriter();
+        return transactions.inTransaction(() -> own(sessionId).chain(session -> agents.usable(session.agentId, session.modelId)))
+                .replaceWithVoid();
     }
 
     /** The first transaction of a turn: the user message and a running execution commit before any upstream call. */
@@ -185,7 +215,7 @@ public class ChatService {
         long started = System.nanoTime();
         return transactions.inTransaction(() -> own(sessionId).chain(session -> replay(session, idempotencyKey).chain(replayed -> {
             if (replayed != null) {
-                return Uni.createFrom().item(new Turn(sessionId, null, null, null, null, replayed, started));
+                return Uni.createFrom().item(new Turn(sessionId, null, null, null, null, false, null, replayed, started));
             }
             return agents.usable(session.agentId, session.modelId).chain(target -> {
                 ChatMessage user = message(caller, sessionId, "user", content, "complete");
@@ -200,7 +230,8 @@ public class ChatService {
                         .chain(history -> prompts.effectiveInTransaction().map(system -> conversation(system, history, target)))
                         .chain(conversation -> Panache.getSession().chain(s -> recorder.start(s, caller.organizationId(),
                                 caller.userId(), sessionId, user.id, target.agent().name, target.agent().id, target.model().id, null))
-                                .map(executionId -> new Turn(sessionId, user.id, executionId, target, conversation, null, started)));
+                                .chain(executionId -> agents.fallbackFor(target.agent()).map(fallback -> new Turn(sessionId,
+                                        user.id, executionId, target, fallback, false, conversation, null, started))));
             });
         })));
     }
@@ -210,9 +241,9 @@ public class ChatService {
     }
 
     /**
-     * Opens a streamed reply. Failures before the first token (unknown session, open breaker,
-     * provider errors after retries) fail the Uni, so the client gets a plain problem response;
-     * after that, the stream ends with a {@code done} or an {@code error} event.
+     * Opens a streamed reply: {@code delta} events, then {@code done} or {@code error}. The caller's
+     * own mistakes were answered before the stream opened ({@link StreamPreflight}); what fails
+     * later (an open breaker, provider errors after retries) is the stream's only error event.
      */
     public Uni<Multi<StreamEvent>> stream(UUID sessionId, String content, String idempotencyKey) {
         Caller caller = current.get();
@@ -223,25 +254,27 @@ public class ChatService {
                 return Uni.createFrom().item(Multi.createFrom().items(new StreamEvent("delta", Map.of("text", r.assistantMessage().content())),
                         new StreamEvent("done", done(r))));
             }
-            ChatProvider provider = provider(turn.target().agent().provider());
-            ChatProvider.Request request = new ChatProvider.Request(turn.target().model().providerModelId,
-                    turn.target().agent().config, turn.conversation(), turn.target().model().maxOutputTokens);
             AtomicInteger attempts = new AtomicInteger();
+            AtomicReference<Turn> routed = new AtomicReference<>(turn);
             long callStarted = System.nanoTime();
-            return guards.call(turn.target().agent(), () -> {
+            return guarded(caller, routed, t -> {
                 attempts.incrementAndGet();
-                return provider.stream(request, turn.target().agent().firstTokenTimeoutMs, turn.target().agent().streamIdleTimeoutMs);
-            }).onFailure().call(failure -> finishFailure(caller, turn, failure, millisSince(callStarted), null,
+                return guards.holdWhileStreaming(t.target().agent(), () -> provider(t.target().agent().provider())
+                        .stream(t.request(), t.target().agent().firstTokenTimeoutMs, t.target().agent().streamIdleTimeoutMs));
+            }).onFailure().recoverWithUni(failure -> finishFailure(caller, routed.get(), failure, millisSince(callStarted), null,
                     hubMillis(turn, callStarted), attempts.get(), "", true, null)
-                    .chain(error -> Uni.createFrom().failure(error)))
-                    .map(chunks -> events(caller, turn, chunks.emitOn(task -> context.runOnContext(v -> task.run())), callStarted,
-                            attempts.get()));
+                    .chain(error -> Uni.createFrom().<Multi<ChatProvider.Chunk>> failure(error)))
+                    .map(chunks -> events(caller, routed.get(), chunks.emitOn(task -> context.runOnContext(v -> task.run())),
+                            callStarted, attempts.get()));
         })
                 // an event stream's status line is already sent when this fails: the error travels as its only event
                 .onFailure().recoverWithItem(failure -> Multi.createFrom().item(new StreamEvent("error", problem(failure))));
     }
 
     private static Map<String, Object> problem(Throwable failure) {
+        if (!(failure instanceof ApiException) && !(failure instanceof io.quarkus.security.UnauthorizedException)) {
+            LOG.errorf(failure, "Unexpected failure of a streamed reply");
+        }
         ApiException api = failure instanceof ApiException a ? a
                 : failure instanceof io.quarkus.security.UnauthorizedException ? ApiException.unauthorized("A valid bearer token is required.")
                 : new ApiException(500, "Internal Server Error", "An unexpected error occurred.");
@@ -301,6 +334,9 @@ public class ChatService {
         done.put("usage", reply.usage());
         done.put("latencyMs", reply.latencyMs());
         done.put("hubOverheadMs", reply.hubOverheadMs());
+        if (reply.fallbackModel() != null) {
+            done.put("fallbackModel", reply.fallbackModel());
+        }
         return done;
     }
 
@@ -314,24 +350,44 @@ public class ChatService {
     }
 
     private Uni<ReplyView> call(Caller caller, Turn turn) {
-        ChatProvider provider = provider(turn.target().agent().provider());
         AtomicInteger attempts = new AtomicInteger();
+        AtomicReference<Turn> routed = new AtomicReference<>(turn);
         long[] upstreamNanos = {0};
-        ChatProvider.Request request = new ChatProvider.Request(turn.target().model().providerModelId, turn.target().agent().config,
-                turn.conversation(), turn.target().model().maxOutputTokens);
         long callStarted = System.nanoTime();
-        return guards.call(turn.target().agent(), () -> {
+        return guarded(caller, routed, t -> {
             attempts.incrementAndGet();
             long attemptStarted = System.nanoTime();
-            return provider.complete(request).eventually(() -> upstreamNanos[0] += System.nanoTime() - attemptStarted);
+            return provider(t.target().agent().provider()).complete(t.request())
+                    .eventually(() -> upstreamNanos[0] += System.nanoTime() - attemptStarted);
         })
                 .onItemOrFailure().transformToUni((reply, failure) -> {
                     long latencyMs = (System.nanoTime() - callStarted) / 1_000_000;
                     long overheadMs = Math.max(0, (System.nanoTime() - turn.startedNanos() - upstreamNanos[0]) / 1_000_000);
                     if (failure == null) {
-                        return finishSuccess(caller, turn, reply, latencyMs, overheadMs, attempts.get());
+                        return finishSuccess(caller, routed.get(), reply, latencyMs, overheadMs, attempts.get());
                     }
-                    return finishFailure(caller, turn, failure, latencyMs, overheadMs, attempts.get());
+                    return finishFailure(caller, routed.get(), failure, latencyMs, overheadMs, attempts.get());
+                });
+    }
+
+    /**
+     * Calls the turn's agent under its guards. An open breaker hands the call to the agent's
+     * fallback model when it has one: the execution row is rerouted first, so it names the model
+     * that answers and keeps the one asked for.
+     */
+    private <T> Uni<T> guarded(Caller caller, AtomicReference<Turn> routed, Function<Turn, Uni<T>> call) {
+        Turn turn = routed.get();
+        return guards.call(turn.target().agent(), () -> call.apply(turn))
+                .onFailure(CircuitBreakerOpenException.class).recoverWithUni(open -> {
+                    if (turn.fallback() == null) {
+                        return Uni.createFrom().failure(open);
+                    }
+                    Turn fallback = turn.toFallback();
+                    routed.set(fallback);
+                    Target to = fallback.target();
+                    return transactions.inTransaction(caller, () -> Panache.getSession()
+                            .chain(s -> recorder.reroute(s, turn.executionId(), to.agent().name, to.agent().id, to.model().id)))
+                            .chain(() -> guards.call(to.agent(), () -> call.apply(fallback)));
                 });
     }
 
@@ -353,7 +409,7 @@ public class ChatService {
                     .chain(() -> touch(turn.sessionId()))
                     .chain(() -> messages.findById(turn.userMessageId()))
                     .map(user -> new ReplyView(MessageView.of(user), MessageView.of(assistant), turn.executionId(), "success",
-                            new Usage(reply.inputTokens(), reply.outputTokens()), latencyMs, overheadMs));
+                            new Usage(reply.inputTokens(), reply.outputTokens()), latencyMs, overheadMs, turn.fallbackModel()));
         }).call(guards::persistTransitions);
     }
 
@@ -412,8 +468,10 @@ public class ChatService {
                 return Uni.createFrom().nullItem();
             }
             return Panache.getSession().chain(s -> s.createNativeQuery("""
-                    SELECT id, status, assistant_message_id, input_tokens, output_tokens, latency_ms, error_code
-                    FROM agent_executions WHERE user_message_id = :message""", Object[].class)
+                    SELECT e.id, e.status, e.assistant_message_id, e.input_tokens, e.output_tokens, e.latency_ms, e.error_code,
+                           CASE WHEN e.requested_model_id IS NOT NULL THEN a.name || '/' || m.name END
+                    FROM agent_executions e JOIN models m ON m.id = e.model_id JOIN agents a ON a.id = e.agent_id
+                    WHERE e.user_message_id = :message""", Object[].class)
                     .setParameter("message", user.id).getResultList())
                     .chain(rows -> {
                         if (rows.isEmpty() || "running".equals(rows.get(0)[1])) {
@@ -426,7 +484,8 @@ public class ChatService {
                         }
                         return messages.findById((UUID) r[2]).map(assistant -> new ReplyView(MessageView.of(user),
                                 MessageView.of(assistant), (UUID) r[0], "success",
-                                new Usage(toInt(r[3]), toInt(r[4])), r[5] == null ? 0 : ((Number) r[5]).longValue(), 0));
+                                new Usage(toInt(r[3]), toInt(r[4])), r[5] == null ? 0 : ((Number) r[5]).longValue(), 0,
+                                (String) r[7]));
                     });
         });
     }

@@ -39,12 +39,16 @@ public final class ChatViews {
     public record Usage(Integer inputTokens, Integer outputTokens) {
     }
 
-    /** {@code hubOverheadMs}: the time Agent Hub itself spent on the turn, upstream call excluded. */
+    /**
+     * {@code hubOverheadMs}: the time Agent Hub itself spent on the turn, upstream call excluded.
+     * {@code fallbackModel}: set ({@code agent/model}) when the session's agent had its breaker open
+     * and its fallback model answered.
+     */
     public record ReplyView(MessageView userMessage, MessageView assistantMessage, UUID executionId, String status, Usage usage,
-            long latencyMs, long hubOverheadMs) {
+            long latencyMs, long hubOverheadMs, String fallbackModel) {
 
         ReplyView withHubOverhead(long millis) {
-            return new ReplyView(userMessage, assistantMessage, executionId, status, usage, latencyMs, millis);
+            return new ReplyView(userMessage, assistantMessage, executionId, status, usage, latencyMs, millis, fallbackModel);
         }
     }
 }

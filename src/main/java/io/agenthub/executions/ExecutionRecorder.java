@@ -69,6 +69,20 @@ public class ExecutionRecorder {
                 .invoke(() -> running.put(id, new Running(agent, System.nanoTime())));
     }
 
+    /**
+     * The agent's breaker is open and the call goes to its fallback: the row names the model that
+     * answers and keeps the one that was asked for.
+     */
+    public Uni<Void> reroute(Mutiny.Session session, UUID executionId, String agent, UUID agentId, UUID modelId) {
+        return session.createNativeQuery("""
+                UPDATE agent_executions SET requested_model_id = model_id, agent_id = :agent, model_id = :model
+                WHERE id = :id AND status = 'running'""")
+                .setParameter("agent", agentId).setParameter("model", modelId).setParameter("id", executionId)
+                .executeUpdate()
+                .invoke(() -> running.computeIfPresent(executionId, (id, r) -> new Running(agent, r.since())))
+                .replaceWithVoid();
+    }
+
     /** Executions of the agent started on this replica and not finished yet. */
     public int inFlight(String agent) {
         long now = System.nanoTime();

@@ -17,6 +17,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.agenthub.testing.Api;
+import io.agenthub.testing.Database;
+import io.agenthub.testing.Database.Caller;
 import io.agenthub.testing.FakeProviders;
 import io.agenthub.testing.FakeProviders.Scripted;
 import io.agenthub.testing.Tokens;
@@ -30,7 +32,7 @@ class AgentResilienceTest {
 
     static final FakeProviders fake = FakeProviders.shared();
     static final Map<String, Object> DEFAULTS = Map.of("maxRetries", 2, "breakerFailureThreshold", 5, "breakerOpenMs", 30000,
-            "maxConcurrentCalls", 32, "requestTimeoutMs", 120000);
+            "maxConcurrentCalls", 32, "requestTimeoutMs", 120000, "fallbackModel", "");
 
     Api platform;
     Api user;
@@ -81,6 +83,43 @@ class AgentResilienceTest {
         // statuses of the four executions: two errors, one rejection, one success
         user.request().get("/api/chat/sessions/" + id + "/messages?limit=100").then()
                 .body("items.findAll { it.role == 'assistant' }.status", equalTo(List.of("failed", "failed", "failed", "complete")));
+    }
+
+    @Test
+    void anOpenBreakerHandsTheTurnToTheFallbackModelAndTheExecutionSaysSo() throws Exception {
+        platform.request().body(Map.of("fallbackModel", "droid/claude-3-opus")).patch("/api/agents/droid").then().statusCode(400)
+                .body("errors[0].field", equalTo("fallbackModel"));
+        platform.request().body(Map.of("fallbackModel", "ccrouter/no-such-model")).patch("/api/agents/droid").then().statusCode(400);
+        platform.request().body(Map.of("fallbackModel", "gemini-1.5-flash")).patch("/api/agents/droid").then().statusCode(400);
+        platform.request().body(Map.of("maxRetries", 0, "breakerFailureThreshold", 1, "breakerOpenMs", 60000,
+                "fallbackModel", "ccrouter/gemini-1.5-flash")).patch("/api/agents/droid").then().statusCode(200)
+                .body("fallbackModel", equalTo("ccrouter/gemini-1.5-flash"));
+        String id = session();
+        fake.scriptOpenRouter(Scripted.error(500, Map.of("error", Map.of("code", 500, "message", "boom"))));
+        user.request().body(Map.of("content", "x")).post("/api/chat/sessions/" + id + "/messages").then().statusCode(502);
+        int openRouterCalls = fake.openRouterRequests.size();
+
+        String executionId = user.request().body(Map.of("content", "while open")).post("/api/chat/sessions/" + id + "/messages")
+                .then().statusCode(200)
+                .body("assistantMessage.content", equalTo("ccrouter heard: while open"))
+                .body("fallbackModel", equalTo("ccrouter/gemini-1.5-flash"))
+                .extract().path("executionId");
+        String streamed = io.restassured.RestAssured.given().auth().oauth2(user.token()).contentType("application/json")
+                .accept("text/event-stream").body(Map.of("content", "streamed while open"))
+                .post("/api/chat/sessions/" + id + "/messages").then().statusCode(200).extract().asString();
+        assertThat(streamed).contains("event:done").contains("\"fallbackModel\":\"ccrouter/gemini-1.5-flash\"")
+                .contains("ccrouter ");
+        assertThat(fake.openRouterRequests).hasSize(openRouterCalls);
+
+        List<Object> row = Database.as(Caller.system(), c -> Database.column(c, """
+                SELECT concat_ws(' ', a.name, m.name, r.name, e.status)
+                FROM agent_executions e JOIN agents a ON a.id = e.agent_id JOIN models m ON m.id = e.model_id
+                JOIN models r ON r.id = e.requested_model_id WHERE e.id = ?""", java.util.UUID.fromString(executionId)));
+        assertThat(row).containsExactly("ccrouter gemini-1.5-flash gpt-4 success");
+        // without a fallback, the open breaker answers 503 at once
+        platform.request().body(Map.of("fallbackModel", "")).patch("/api/agents/droid").then().statusCode(200)
+                .body("fallbackModel", nullValue());
+        user.request().body(Map.of("content", "no fallback")).post("/api/chat/sessions/" + id + "/messages").then().statusCode(503);
     }
 
     @Test

@@ -51,8 +51,8 @@ class StreamingChatTest {
 
     @AfterEach
     void restore() {
-        platform.request().body(Map.of("streamIdleTimeoutMs", 30000, "firstTokenTimeoutMs", 30000)).patch("/api/agents/droid")
-                .then().statusCode(200);
+        platform.request().body(Map.of("streamIdleTimeoutMs", 30000, "firstTokenTimeoutMs", 30000, "maxConcurrentCalls", 32))
+                .patch("/api/agents/droid").then().statusCode(200);
     }
 
     String session(String agent, String model) {
@@ -93,6 +93,45 @@ class StreamingChatTest {
                     SELECT count(*) FROM agent_executions e JOIN chat_messages m ON m.id = e.assistant_message_id
                     WHERE e.session_id = ?::uuid AND e.status = 'success' AND e.streamed AND e.time_to_first_token_ms IS NOT NULL
                       AND m.status = 'complete' AND m.content = 'droid(openai/gpt-4) streams back'""", id)).isEqualTo(1);
+            return null;
+        });
+    }
+
+    @Test
+    void aStreamHoldsItsConcurrencyPermitUntilItEnds() throws Exception {
+        platform.request().body(Map.of("maxConcurrentCalls", 1)).patch("/api/agents/droid").then().statusCode(200);
+        String first = session("droid", "gpt-4");
+        String second = session("droid", "gpt-4");
+        List<String> words = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            words.add("data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"w" + i + " \"}}]}");
+        }
+        words.add("data: [DONE]");
+        fake.scriptStream(new ScriptedStream(words, 250, 0));
+        var pool = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            var slow = pool.submit(() -> events(first, "a long one"));
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (fake.openRouterRequests.isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            Thread.sleep(200);
+            // the first stream is open and sending: a second one is refused at once, without reaching the provider
+            List<String> refused = events(second, "me too");
+            assertThat(refused).hasSize(1);
+            assertThat(refused.get(0)).startsWith("error ").contains("\"status\":503").contains("concurrency limit");
+            assertThat(fake.openRouterRequests).hasSize(1);
+            assertThat(slow.get(20, java.util.concurrent.TimeUnit.SECONDS)).last().asString().startsWith("done ");
+        } finally {
+            pool.shutdownNow();
+        }
+        // the permit came back when the first stream ended, and a refusal never counted against the provider
+        assertThat(events(second, "now").get(events(second, "again").size() - 1)).startsWith("done ");
+        user.request().get("/api/agents/droid/circuit-breaker").then().statusCode(200)
+                .body("state", org.hamcrest.Matchers.equalTo("closed"));
+        Database.probe(Caller.system(), c -> {
+            assertThat(Database.count(c, "SELECT count(*) FROM agent_executions WHERE session_id = ?::uuid AND status = 'rejected'",
+                    second)).isEqualTo(1);
             return null;
         });
     }
@@ -177,11 +216,43 @@ class StreamingChatTest {
         List<String> events = events(id, "x");
         assertThat(events).hasSize(1);
         assertThat(events.get(0)).startsWith("error ").contains("\"status\":502").contains("provider credentials rejected");
-        assertThat(events("00000000-0000-0000-0000-000000000000", "x")).singleElement().asString()
-                .startsWith("error ").contains("\"status\":404");
         Database.probe(Caller.system(), c -> {
             assertThat(Database.count(c, "SELECT count(*) FROM agent_executions WHERE session_id = ?::uuid AND status = 'error' "
                     + "AND error_code = 'unauthorized'", id)).isEqualTo(1);
+            return null;
+        });
+    }
+
+    @Test
+    void theCallersOwnMistakesAreAnsweredBeforeTheStreamOpens() throws Exception {
+        String id = session("droid", "gpt-4");
+        Api stranger = Api.signIn(Tokens.unique("stranger"), Tokens.unique("other-org"), "owner");
+        Api viewer = Api.signIn(Tokens.unique("viewer"), user.org(), "viewer");
+        for (var attempt : List.of(
+                Map.entry(stranger, "/api/chat/sessions/" + id + "/messages"),
+                Map.entry(user, "/api/chat/sessions/00000000-0000-0000-0000-000000000000/messages"))) {
+            given().auth().oauth2(attempt.getKey().token()).contentType("application/json").accept("text/event-stream")
+                    .body(Map.of("content", "x")).post(attempt.getValue()).then().statusCode(404)
+                    .contentType(org.hamcrest.Matchers.containsString("application/problem+json"));
+        }
+        given().auth().oauth2(viewer.token()).contentType("application/json").accept("text/event-stream")
+                .body(Map.of("content", "x")).post("/api/chat/sessions/" + id + "/messages").then().statusCode(403);
+        given().auth().oauth2(user.token()).contentType("application/json").accept("text/event-stream")
+                .body(Map.of("content", "")).post("/api/chat/sessions/" + id + "/messages").then().statusCode(400);
+        given().auth().oauth2(user.token()).contentType("application/json").accept("text/event-stream")
+                .body(Map.of("content", "x")).post("/api/chat/sessions/not-a-uuid/messages").then().statusCode(400);
+        given().contentType("application/json").accept("text/event-stream")
+                .body(Map.of("content", "x")).post("/api/chat/sessions/" + id + "/messages").then().statusCode(401);
+        platform.request().body(Map.of("enabled", false)).patch("/api/agents/droid/models/gpt-4").then().statusCode(200);
+        try {
+            given().auth().oauth2(user.token()).contentType("application/json").accept("text/event-stream")
+                    .body(Map.of("content", "x")).post("/api/chat/sessions/" + id + "/messages").then().statusCode(422);
+        } finally {
+            platform.request().body(Map.of("enabled", true)).patch("/api/agents/droid/models/gpt-4").then().statusCode(200);
+        }
+        // nothing was written for any of them
+        Database.probe(Caller.system(), c -> {
+            assertThat(Database.count(c, "SELECT count(*) FROM chat_messages WHERE session_id = ?::uuid", id)).isZero();
             return null;
         });
     }
