@@ -22,6 +22,7 @@ import io.agenthub.testing.Database.Caller;
 import io.agenthub.testing.FakeProviders;
 import io.agenthub.testing.FakeProviders.Scripted;
 import io.agenthub.testing.Tokens;
+import io.agenthub.testing.Turns;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -45,7 +46,8 @@ class AgentResilienceTest {
     }
 
     @AfterEach
-    void restore() {
+    void restore() throws Exception {
+        Turns.assertEveryTurnEnded(user);
         platform.request().body(DEFAULTS).patch("/api/agents/droid").then().statusCode(200);
         platform.request().delete("/api/agents/droid/circuit-breaker").then().statusCode(200);
         fake.reset();

@@ -9,6 +9,7 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -20,6 +21,7 @@ import io.agenthub.testing.Database.Caller;
 import io.agenthub.testing.FakeProviders;
 import io.agenthub.testing.FakeProviders.Scripted;
 import io.agenthub.testing.Tokens;
+import io.agenthub.testing.Turns;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -35,6 +37,11 @@ class ChatTest {
     void signIn() {
         fake.reset();
         user = Api.signIn(Tokens.unique("chatter"), Tokens.unique("chat-org"), "owner");
+    }
+
+    @AfterEach
+    void everyTurnEnded() throws Exception {
+        Turns.assertEveryTurnEnded(user);
     }
 
     String session(String agent, String model) {

@@ -26,6 +26,7 @@ import io.agenthub.testing.Database.Caller;
 import io.agenthub.testing.FakeProviders;
 import io.agenthub.testing.FakeProviders.ScriptedStream;
 import io.agenthub.testing.Tokens;
+import io.agenthub.testing.Turns;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -50,7 +51,8 @@ class StreamingChatTest {
     }
 
     @AfterEach
-    void restore() {
+    void restore() throws Exception {
+        Turns.assertEveryTurnEnded(user);
         platform.request().body(Map.of("streamIdleTimeoutMs", 30000, "firstTokenTimeoutMs", 30000, "maxConcurrentCalls", 32))
                 .patch("/api/agents/droid").then().statusCode(200);
     }
@@ -161,6 +163,24 @@ class StreamingChatTest {
                     SELECT count(*) FROM agent_executions e JOIN chat_messages m ON m.id = e.assistant_message_id
                     WHERE e.session_id = ?::uuid AND e.status = 'error' AND m.status = 'partial' AND m.content = 'Half an answer'""",
                     id)).isEqualTo(1);
+            return null;
+        });
+    }
+
+    @Test
+    void aMalformedChunkEndsTheStreamCleanlyAndKeepsWhatArrived() throws Exception {
+        String id = session("droid", "gpt-4");
+        fake.scriptStream(new ScriptedStream(List.of(
+                "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"So far \"}}]}",
+                "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"so good\"",
+                "data: [DONE]"), 5, 0));
+        List<String> events = events(id, "go");
+        assertThat(events.get(events.size() - 1)).startsWith("error ").contains("\"status\":502").contains("malformed");
+        Database.probe(Caller.system(), c -> {
+            assertThat(Database.count(c, """
+                    SELECT count(*) FROM agent_executions e JOIN chat_messages m ON m.id = e.assistant_message_id
+                    WHERE e.session_id = ?::uuid AND e.status = 'error' AND e.error_code = 'malformed_response'
+                      AND m.status = 'partial' AND m.content = 'So far '""", id)).isEqualTo(1);
             return null;
         });
     }
