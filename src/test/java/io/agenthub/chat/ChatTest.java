@@ -111,6 +111,21 @@ class ChatTest {
     }
 
     @Test
+    void aRetryWaitsAsLongAsRetryAfterAsks() throws SQLException {
+        String id = session("droid", "gpt-4");
+        fake.scriptOpenRouter(new Scripted(429, Map.of("error", Map.of("code", 429, "message", "Rate limit exceeded")),
+                Map.of("Retry-After", "1"), 0));
+        long started = System.nanoTime();
+        String executionId = user.request().body(Map.of("content", "patience")).post("/api/chat/sessions/" + id + "/messages")
+                .then().statusCode(200).extract().path("executionId");
+        // a lower bound only: the provider asked for a second
+        assertThat((System.nanoTime() - started) / 1_000_000).isGreaterThanOrEqualTo(1000);
+        long attempts = Database.as(Caller.system(), c -> Database.count(c, "SELECT attempts FROM agent_executions WHERE id = ?",
+                java.util.UUID.fromString(executionId)));
+        assertThat(attempts).isEqualTo(2);
+    }
+
+    @Test
     void upstreamErrorsAreMappedAndRecorded() throws SQLException {
         String id = session("droid", "gpt-4");
         fake.scriptOpenRouter(Scripted.error(400, Map.of("error", Map.of("code", 400, "message", "context length exceeded"))));

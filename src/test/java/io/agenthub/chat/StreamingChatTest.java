@@ -186,6 +186,22 @@ class StreamingChatTest {
     }
 
     @Test
+    void aSlowFirstTokenTimesOutEvenWhileTheProviderSendsKeepAlives() throws Exception {
+        platform.request().body(Map.of("firstTokenTimeoutMs", 400)).patch("/api/agents/droid").then().statusCode(200);
+        String id = session("droid", "gpt-4");
+        fake.scriptStream(new ScriptedStream(List.of(": OPENROUTER PROCESSING", ": OPENROUTER PROCESSING",
+                "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"too late\"}}]}"), 300, 0));
+        List<String> events = events(id, "hurry");
+        assertThat(events).singleElement().asString().startsWith("error ").contains("\"status\":504");
+        Database.probe(Caller.system(), c -> {
+            assertThat(Database.count(c, """
+                    SELECT count(*) FROM agent_executions
+                    WHERE session_id = ?::uuid AND status = 'timeout' AND time_to_first_token_ms IS NULL""", id)).isEqualTo(1);
+            return null;
+        });
+    }
+
+    @Test
     void aStalledStreamTimesOut() throws Exception {
         platform.request().body(Map.of("streamIdleTimeoutMs", 400)).patch("/api/agents/droid").then().statusCode(200);
         String id = session("droid", "gpt-4");
