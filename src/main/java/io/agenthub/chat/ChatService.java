@@ -14,9 +14,9 @@ import java.util.function.Function;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.faulttolerance.exceptions.BulkheadException;
-import org.jboss.logging.Logger;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
+import org.jboss.logging.Logger;
 
 import io.agenthub.agents.AgentGuards;
 import io.agenthub.agents.AgentService;
@@ -169,14 +169,14 @@ public class ChatService {
     }
 
     /**
-     * Everything the upstream call needs, gathered in the first transaction. {@code fallback} is
-     * where an open breaker sends the call; {@code rerouted} says the turn went there.
+     * Everything the upstream call needs, gathered in the first transaction. {@code rerouted}: an
+     * open breaker sent the turn to the agent's fallback model, which is now its target.
      */
-    private record Turn(UUID sessionId, UUID userMessageId, UUID executionId, Target target, Target fallback, boolean rerouted,
+    private record Turn(UUID sessionId, UUID userMessageId, UUID executionId, Target target, boolean rerouted,
             List<ChatProvider.Message> conversation, ReplyView replay, long startedNanos) {
 
-        Turn toFallback() {
-            return new Turn(sessionId, userMessageId, executionId, fallback, null, true, conversation, replay, startedNanos);
+        Turn rerouteTo(Target fallback) {
+            return new Turn(sessionId, userMessageId, executionId, fallback, true, conversation, replay, startedNanos);
         }
 
         ChatProvider.Request request() {
@@ -215,7 +215,7 @@ public class ChatService {
         long started = System.nanoTime();
         return transactions.inTransaction(() -> own(sessionId).chain(session -> replay(session, idempotencyKey).chain(replayed -> {
             if (replayed != null) {
-                return Uni.createFrom().item(new Turn(sessionId, null, null, null, null, false, null, replayed, started));
+                return Uni.createFrom().item(new Turn(sessionId, null, null, null, false, null, replayed, started));
             }
             return agents.usable(session.agentId, session.modelId).chain(target -> {
                 ChatMessage user = message(caller, sessionId, "user", content, "complete");
@@ -230,8 +230,8 @@ public class ChatService {
                         .chain(history -> prompts.effectiveInTransaction().map(system -> conversation(system, history, target)))
                         .chain(conversation -> Panache.getSession().chain(s -> recorder.start(s, caller.organizationId(),
                                 caller.userId(), sessionId, user.id, target.agent().name, target.agent().id, target.model().id, null))
-                                .chain(executionId -> agents.fallbackFor(target.agent()).map(fallback -> new Turn(sessionId,
-                                        user.id, executionId, target, fallback, false, conversation, null, started))));
+                                .map(executionId -> new Turn(sessionId, user.id, executionId, target, false, conversation, null,
+                                        started)));
             });
         })));
     }
@@ -378,17 +378,19 @@ public class ChatService {
     private <T> Uni<T> guarded(Caller caller, AtomicReference<Turn> routed, Function<Turn, Uni<T>> call) {
         Turn turn = routed.get();
         return guards.call(turn.target().agent(), () -> call.apply(turn))
-                .onFailure(CircuitBreakerOpenException.class).recoverWithUni(open -> {
-                    if (turn.fallback() == null) {
-                        return Uni.createFrom().failure(open);
-                    }
-                    Turn fallback = turn.toFallback();
-                    routed.set(fallback);
-                    Target to = fallback.target();
-                    return transactions.inTransaction(caller, () -> Panache.getSession()
-                            .chain(s -> recorder.reroute(s, turn.executionId(), to.agent().name, to.agent().id, to.model().id)))
-                            .chain(() -> guards.call(to.agent(), () -> call.apply(fallback)));
-                });
+                .onFailure(CircuitBreakerOpenException.class).recoverWithUni(open -> turn.target().agent().fallbackModelId == null
+                        ? Uni.createFrom().failure(open)
+                        : transactions.inTransaction(caller, () -> agents.fallbackFor(turn.target().agent())
+                                .call(to -> to == null ? Uni.createFrom().voidItem() : Panache.getSession().chain(s -> recorder
+                                        .reroute(s, turn.executionId(), to.agent().name, to.agent().id, to.model().id))))
+                                .chain(to -> {
+                                    if (to == null) {
+                                        return Uni.createFrom().failure(open);
+                                    }
+                                    Turn fallback = turn.rerouteTo(to);
+                                    routed.set(fallback);
+                                    return guards.call(to.agent(), () -> call.apply(fallback));
+                                }));
     }
 
     private Uni<ReplyView> finishSuccess(Caller caller, Turn turn, ChatProvider.Reply reply, long latencyMs, long overheadMs,
