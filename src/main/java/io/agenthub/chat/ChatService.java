@@ -229,7 +229,7 @@ public class ChatService {
                         .chain(() -> history(sessionId, target))
                         .chain(history -> prompts.effectiveInTransaction().map(system -> conversation(system, history, target)))
                         .chain(conversation -> Panache.getSession().chain(s -> recorder.start(s, caller.organizationId(),
-                                caller.userId(), sessionId, user.id, target.agent().name, target.agent().id, target.model().id, null))
+                                caller.userId(), sessionId, user.id, target.agent().name, target.agent().id, target.model().id))
                                 .map(executionId -> new Turn(sessionId, user.id, executionId, target, false, conversation, null,
                                         started)));
             });

@@ -55,16 +55,15 @@ public class ExecutionRecorder {
     }
 
     public Uni<UUID> start(Mutiny.Session session, UUID orgId, UUID userId, UUID chatSessionId, UUID userMessageId, String agent,
-            UUID agentId, UUID modelId, UUID requestedModelId) {
+            UUID agentId, UUID modelId) {
         UUID id = UUID.randomUUID();
         return session.createNativeQuery("""
                 INSERT INTO agent_executions (id, organization_id, user_id, session_id, user_message_id, agent_id, model_id,
-                                              requested_model_id, status)
-                VALUES (:id, :org, :user, :session, :message, :agent, :model, CAST(CAST(:requested AS text) AS uuid), 'running')""")
+                                              status)
+                VALUES (:id, :org, :user, :session, :message, :agent, :model, 'running')""")
                 .setParameter("id", id).setParameter("org", orgId).setParameter("user", userId)
                 .setParameter("session", chatSessionId).setParameter("message", userMessageId)
                 .setParameter("agent", agentId).setParameter("model", modelId)
-                .setParameter("requested", requestedModelId == null ? null : requestedModelId.toString())
                 .executeUpdate().replaceWith(id)
                 .invoke(() -> running.put(id, new Running(agent, System.nanoTime())));
     }
@@ -132,13 +131,14 @@ public class ExecutionRecorder {
         Timer.builder("agent_hub_overhead").description("Time spent in Agent Hub per chat turn, excluding the upstream call")
                 .serviceLevelObjectives(OVERHEAD_BUCKETS)
                 .register(meters).record(Duration.ofMillis(o.hubOverheadMs()));
-        if (o.inputTokens() != null) {
-            Counter.builder("agent_hub_tokens").description("Tokens sent to and received from models").tag("agent", agent).tag("model", model).tag("direction", "input")
-                    .register(meters).increment(o.inputTokens());
-        }
-        if (o.outputTokens() != null) {
-            Counter.builder("agent_hub_tokens").description("Tokens sent to and received from models").tag("agent", agent).tag("model", model).tag("direction", "output")
-                    .register(meters).increment(o.outputTokens());
+        tokens(agent, model, "input", o.inputTokens());
+        tokens(agent, model, "output", o.outputTokens());
+    }
+
+    private void tokens(String agent, String model, String direction, Integer count) {
+        if (count != null) {
+            Counter.builder("agent_hub_tokens").description("Tokens sent to and received from models")
+                    .tag("agent", agent).tag("model", model).tag("direction", direction).register(meters).increment(count);
         }
     }
 
