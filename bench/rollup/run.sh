@@ -11,23 +11,9 @@ cd "$(dirname "$0")/../.."
 N=${1:-1000000}
 DAY=${DAY:-2026-01-15}
 LOG=target/bench-rollup.log
-mkdir -p target
 
-setsid ./mvnw -q quarkus:dev -Dquarkus.console.enabled=false -Dagent-hub.metrics.rollup-every=off >"$LOG" 2>&1 &
-DEV=$!
-stop() {
-    kill -TERM -- "-$DEV" 2>/dev/null || true
-    wait "$DEV" 2>/dev/null || true
-}
-trap stop EXIT
-
-echo "starting the service in dev mode (log: $LOG)"
-for _ in $(seq 1 300); do
-    curl -sf localhost:8080/q/health/ready >/dev/null 2>&1 && break
-    kill -0 "$DEV" 2>/dev/null || { tail -50 "$LOG"; exit 1; }
-    sleep 1
-done
-curl -sf localhost:8080/q/health/ready >/dev/null
+. bench/dev-service.sh
+start_service "$LOG" -Dagent-hub.metrics.rollup-every=off
 
 # "Embedded PostgreSQL on 127.0.0.1:PORT (data DIR, ...)": the superuser password sits beside the data
 PG_PORT=$(sed -nE 's/.*Embedded PostgreSQL on 127\.0\.0\.1:([0-9]+) \(data ([^,]+),.*/\1/p' "$LOG" | tail -1)

@@ -34,10 +34,23 @@ public class CallerService {
 
     private static final Pattern EMAIL = Pattern.compile("^[^@\\s]+@[^@\\s]+$");
 
+    /**
+     * The user, their organisation and this login's session row. A session seen within the last
+     * minute from the same address, agent and workspace needs no write: most requests then run
+     * this one read, and a revoked session is still refused at once.
+     */
     private static final String FIND = """
             SELECT u.id, u.organization_id, u.role, u.is_active, o.status,
-                   EXISTS (SELECT 1 FROM platform_admins p WHERE p.user_id = u.id)
+                   EXISTS (SELECT 1 FROM platform_admins p WHERE p.user_id = u.id),
+                   s.id, s.revoked_at IS NOT NULL,
+                   COALESCE(s.last_seen_at > now() - interval '1 minute'
+                            AND s.expires_at >= CAST(:expires AS timestamptz) - interval '1 minute'
+                            AND s.ip_address IS NOT DISTINCT FROM CAST(CAST(:ip AS text) AS inet)
+                            AND s.user_agent IS NOT DISTINCT FROM CAST(:agent AS text)
+                            AND (CAST(:context AS text) IS NULL OR s.workspace_context = CAST(CAST(:context AS text) AS jsonb)),
+                            false)
             FROM users u JOIN organizations o ON o.id = u.organization_id
+            LEFT JOIN user_sessions s ON s.user_id = u.id AND s.session_key = :key
             WHERE u.oidc_subject = :subject""";
 
     private static final String TOUCH = """
@@ -93,23 +106,42 @@ public class CallerService {
         if (login.subject() == null || login.subject().isBlank() || login.subject().length() > 255) {
             return Uni.createFrom().failure(ApiException.unauthorized("The token has no usable subject."));
         }
-        return transactions.asSystem(() -> Panache.getSession().chain(session -> find(session, login.subject())
+        return transactions.asSystem(() -> Panache.getSession().chain(session -> find(session, login)
                 .chain(found -> found != null ? Uni.createFrom().item(found) : provision(session, login))
                 .chain(found -> bootstrapPlatformAdmin(session, found, login))
                 .chain(found -> admit(session, found, login))));
     }
 
-    private record Found(UUID userId, UUID orgId, Role role, boolean active, boolean orgSuspended, boolean platformAdmin) {
+    /** {@code sessionId} is null until this login has a session row; {@code sessionFresh}: it needs no refresh. */
+    private record Found(UUID userId, UUID orgId, Role role, boolean active, boolean orgSuspended, boolean platformAdmin,
+            UUID sessionId, boolean sessionRevoked, boolean sessionFresh) {
+
+        Found asPlatformAdmin() {
+            return new Found(userId, orgId, role, active, orgSuspended, true, sessionId, sessionRevoked, sessionFresh);
+        }
     }
 
-    private Uni<Found> find(Mutiny.Session session, String subject) {
-        return session.createNativeQuery(FIND, Object[].class).setParameter("subject", subject).getResultList()
+    private Uni<Found> find(Mutiny.Session session, Login login) {
+        return session.createNativeQuery(FIND, Object[].class)
+                .setParameter("subject", login.subject())
+                .setParameter("key", sessionKey(login))
+                .setParameter("expires", expires(login))
+                .setParameter("ip", request.ipAddress())
+                .setParameter("agent", request.userAgent())
+                .setParameter("context", login.workspaceContext())
+                .getResultList()
                 .map(rows -> rows.isEmpty() ? null : toFound(rows.get(0)));
     }
 
     private static Found toFound(Object[] row) {
         return new Found((UUID) row[0], (UUID) row[1], Role.of((String) row[2]), (Boolean) row[3], "suspended".equals(row[4]),
-                (Boolean) row[5]);
+                (Boolean) row[5], (UUID) row[6], Boolean.TRUE.equals(row[7]), Boolean.TRUE.equals(row[8]));
+    }
+
+    private Instant expires(Login login) {
+        return login.expiresAt() != null && login.expiresAt() > Instant.now().getEpochSecond()
+                ? Instant.ofEpochSecond(login.expiresAt())
+                : Instant.now().plus(config.sessionTtl());
     }
 
     private Uni<Found> provision(Mutiny.Session session, Login login) {
@@ -139,7 +171,7 @@ public class CallerService {
                                     .chain(inserted -> inserted == 0 ? Uni.createFrom().voidItem()
                                             : audit.recordFor(orgId, "user.provision", "user", login.subject(), Map.of("role", role.value())));
                         }))
-                .chain(ignored -> find(session, login.subject()));
+                .chain(ignored -> find(session, login));
     }
 
     private Uni<UUID> findOrganization(Mutiny.Session session, String external) {
@@ -185,7 +217,7 @@ public class CallerService {
                 INSERT INTO platform_admins (user_id, notes) VALUES (:user, 'granted by configuration')
                 ON CONFLICT (user_id) DO NOTHING""")
                 .setParameter("user", found.userId()).executeUpdate()
-                .replaceWith(new Found(found.userId(), found.orgId(), found.role(), found.active(), found.orgSuspended(), true));
+                .replaceWith(found.asPlatformAdmin());
     }
 
     private Uni<Caller> admit(Mutiny.Session session, Found found, Login login) {
@@ -195,9 +227,13 @@ public class CallerService {
         if (found.orgSuspended() && !found.platformAdmin()) {
             return Uni.createFrom().failure(ApiException.forbidden("Your organisation is suspended."));
         }
-        Instant expires = login.expiresAt() != null && login.expiresAt() > Instant.now().getEpochSecond()
-                ? Instant.ofEpochSecond(login.expiresAt())
-                : Instant.now().plus(config.sessionTtl());
+        if (found.sessionId() != null && found.sessionRevoked()) {
+            return Uni.createFrom().failure(ApiException.unauthorized("This session has been revoked; sign in again."));
+        }
+        if (found.sessionId() != null && found.sessionFresh()) {
+            return Uni.createFrom().item(new Caller(found.userId(), found.orgId(), login.subject(), found.role(), found.platformAdmin(),
+                    found.sessionId()));
+        }
         return session.createNativeQuery(TOUCH, Object[].class)
                 .setParameter("user", found.userId())
                 .setParameter("org", found.orgId())
@@ -206,7 +242,7 @@ public class CallerService {
                 .setParameter("context", login.workspaceContext())
                 .setParameter("ip", request.ipAddress())
                 .setParameter("agent", request.userAgent())
-                .setParameter("expires", expires)
+                .setParameter("expires", expires(login))
                 .getSingleResult()
                 .map(row -> {
                     if ((Boolean) row[1]) {

@@ -7,11 +7,14 @@ import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.not;
 
 import java.util.List;
+import java.util.UUID;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
 import io.agenthub.testing.Api;
+import io.agenthub.testing.Database;
+import io.agenthub.testing.Database.Caller;
 import io.agenthub.testing.Tokens;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -50,6 +53,36 @@ class TenancyBehaviourTest {
         owner.request().get("/api/users?active=false").then().statusCode(200).body("items", hasSize(1));
         owner.request().body(Map.of("active", true)).patch("/api/users/" + memberId).then().statusCode(200);
         member.request().get("/api/me").then().statusCode(200);
+    }
+
+    @Test
+    void aSessionIsRefreshedAtMostOnceAMinuteUnlessItsContextChanges() throws Exception {
+        Api user = Api.signIn(Tokens.unique("steady"), Tokens.unique("steady-org"), "member");
+        UUID userId = UUID.fromString(user.id());
+        Object version = sessionVersion(userId);
+        for (int i = 0; i < 3; i++) {
+            user.request().get("/api/me").then().statusCode(200);
+        }
+        assertThat(sessionVersion(userId)).as("no write for a session seen a moment ago").isEqualTo(version);
+
+        user.request().header("X-Workspace-Context", "{\"project\":\"gemini\"}").get("/api/me").then().statusCode(200);
+        assertThat(sessionVersion(userId)).as("a new workspace context is written at once").isNotEqualTo(version);
+        String context = Database.as(Caller.system(), c -> (String) Database.single(c,
+                "SELECT workspace_context::text FROM user_sessions WHERE user_id = ?", userId));
+        assertThat(context).isEqualTo("{\"project\": \"gemini\"}");
+
+        // a session last seen over a minute ago is refreshed by the next request
+        Database.as(Caller.system(), c -> Database.update(c,
+                "UPDATE user_sessions SET last_seen_at = now() - interval '2 minutes' WHERE user_id = ?", userId));
+        user.request().get("/api/me").then().statusCode(200);
+        long recent = Database.as(Caller.system(), c -> Database.count(c,
+                "SELECT count(*) FROM user_sessions WHERE user_id = ? AND last_seen_at > now() - interval '10 seconds'", userId));
+        assertThat(recent).isEqualTo(1);
+    }
+
+    /** The row version of the user's one session: it changes with every write. */
+    static Object sessionVersion(UUID userId) throws Exception {
+        return Database.as(Caller.system(), c -> Database.single(c, "SELECT xmin::text FROM user_sessions WHERE user_id = ?", userId));
     }
 
     @Test

@@ -1,0 +1,27 @@
+# Sourced by the benchmarks: runs the service in dev mode (embedded PostgreSQL, local issuer on
+# port 8180) and stops it, with everything it started, when the benchmark exits.
+#   start_service LOG [maven arguments...]   returns once /q/health/ready answers
+#   ON_STOP="command"                        runs after the service has stopped
+
+start_service() {
+    local log=$1
+    shift
+    mkdir -p "$(dirname "$log")"
+    setsid ./mvnw -q quarkus:dev -Dquarkus.console.enabled=false "$@" >"$log" 2>&1 &
+    SERVICE_PID=$!
+    trap stop_service EXIT
+    echo "starting the service in dev mode (log: $log)"
+    for _ in $(seq 1 300); do
+        curl -sf localhost:8080/q/health/ready >/dev/null 2>&1 && return 0
+        kill -0 "$SERVICE_PID" 2>/dev/null || { tail -50 "$log"; exit 1; }
+        sleep 1
+    done
+    echo "the service was not ready after 300 s"
+    exit 1
+}
+
+stop_service() {
+    kill -TERM -- "-$SERVICE_PID" 2>/dev/null || true
+    wait "$SERVICE_PID" 2>/dev/null || true
+    eval "${ON_STOP:-true}"
+}
