@@ -37,14 +37,17 @@ public class MetricsRollup {
     /**
      * Days (UTC) whose executions completed after the newest computed row, late arrivals included.
      * completed_at is the finishing transaction's start, which may commit after a rollup took its
-     * snapshot: the grace period looks back far enough to catch those on the next run.
+     * snapshot: the grace period looks back far enough to catch those on the next run. The newest
+     * row is looked for among the last week's days only (an index range, not a scan of every
+     * rollup ever made); an older watermark only makes the run look further back.
      */
     private static final String DIRTY_DAYS = """
             SELECT DISTINCT CAST(CAST(started_at AT TIME ZONE 'UTC' AS date) AS text)
             FROM agent_executions
             WHERE status <> 'running'
-              AND completed_at > COALESCE((SELECT max(computed_at) FROM agent_metrics), '-infinity'::timestamptz)
-                                 - interval '15 minutes'""";
+              AND completed_at > COALESCE((SELECT max(computed_at) FROM agent_metrics
+                                           WHERE metric_date >= CAST(now() AT TIME ZONE 'UTC' AS date) - 7),
+                                          '-infinity'::timestamptz) - interval '15 minutes'""";
 
     private static final String ROLLUP = """
             INSERT INTO agent_metrics (metric_date, organization_id, agent_id, model_id, executions, successes, errors, timeouts,
