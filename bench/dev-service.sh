@@ -25,3 +25,15 @@ stop_service() {
     wait "$SERVICE_PID" 2>/dev/null || true
     eval "${ON_STOP:-true}"
 }
+
+# The embedded PostgreSQL dev mode started, from its log line "Embedded PostgreSQL on
+# 127.0.0.1:PORT (data DIR, ...)": sets PG_PORT, PG_DATA and the three role passwords kept beside
+# the data directory (PG_OWNER_PASSWORD, PG_APP_PASSWORD, PG_SUPERUSER_PASSWORD).
+embedded_postgres() {
+    local log=$1
+    PG_PORT=$(sed -nE 's/.*Embedded PostgreSQL on 127\.0\.0\.1:([0-9]+) \(data ([^,]+),.*/\1/p' "$log" | tail -1)
+    PG_DATA=$(sed -nE 's/.*Embedded PostgreSQL on 127\.0\.0\.1:([0-9]+) \(data ([^,]+),.*/\2/p' "$log" | tail -1)
+    PG_OWNER_PASSWORD=$(sed -n 1p "$PG_DATA.secrets")
+    PG_APP_PASSWORD=$(sed -n 2p "$PG_DATA.secrets")
+    PG_SUPERUSER_PASSWORD=$(sed -n 3p "$PG_DATA.secrets")
+}

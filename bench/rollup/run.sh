@@ -15,11 +15,8 @@ LOG=target/bench-rollup.log
 . bench/dev-service.sh
 start_service "$LOG" -Dagent-hub.metrics.rollup-every=off
 
-# "Embedded PostgreSQL on 127.0.0.1:PORT (data DIR, ...)": the superuser password sits beside the data
-PG_PORT=$(sed -nE 's/.*Embedded PostgreSQL on 127\.0\.0\.1:([0-9]+) \(data ([^,]+),.*/\1/p' "$LOG" | tail -1)
-PG_DATA=$(sed -nE 's/.*Embedded PostgreSQL on 127\.0\.0\.1:([0-9]+) \(data ([^,]+),.*/\2/p' "$LOG" | tail -1)
-PG_PASSWORD=$(sed -n 3p "$PG_DATA.secrets")
-export PGPASSWORD=$PG_PASSWORD
+embedded_postgres "$LOG"
+export PGPASSWORD=$PG_SUPERUSER_PASSWORD
 PSQL=(psql -X -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -d agent_hub -v ON_ERROR_STOP=1 -v day="$DAY" -v n="$N")
 
 TOKEN=$(curl -sf -X POST localhost:8180/token -d sub=admin -d org_id=platform -d roles=owner \

@@ -38,6 +38,7 @@ import io.agenthub.tenancy.CurrentCaller;
 import io.agenthub.tenancy.TenantTransactions;
 import io.agenthub.web.ApiException;
 import io.agenthub.web.Cursor;
+import io.agenthub.web.Disconnects;
 import io.agenthub.web.Page;
 import io.quarkus.arc.All;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -195,7 +196,9 @@ public class ChatService {
         return begin(caller, sessionId, content, idempotencyKey)
                 .chain(turn -> turn.replay() != null
                         ? Uni.createFrom().item(turn.replay().withHubOverhead(millisSince(turn.startedNanos())))
-                        : call(caller, turn));
+                        // a begun turn is answered and recorded even if its client leaves; a retry with the
+                        // same Idempotency-Key then gets that answer
+                        : Disconnects.survive(call(caller, turn)));
     }
 
     /** What {@link #begin} would refuse for the caller's own mistakes, checked without writing anything. */

@@ -4,13 +4,15 @@ import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.agenthub.web.Disconnects;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 
 /**
  * The one tenant binding. Every service transaction opens here, and its first statement binds the
  * caller transaction-locally on that same connection, so row-level security sees the caller and a
- * pooled connection never carries one tenant's identity into another's transaction.
+ * pooled connection never carries one tenant's identity into another's transaction. A transaction
+ * that has started ends in its commit or rollback even when the client disconnects.
  */
 @ApplicationScoped
 public class TenantTransactions {
@@ -32,13 +34,13 @@ public class TenantTransactions {
 
     /** A transaction bound to a caller captured earlier: work that outlives the request's callbacks (streams). */
     public <T> Uni<T> inTransaction(Caller caller, Supplier<Uni<T>> work) {
-        return Panache.withTransaction(() -> bind(caller.userId().toString(), caller.organizationId().toString(),
-                caller.platformAdmin(), false).chain(() -> work.get()));
+        return Disconnects.survive(Panache.withTransaction(() -> bind(caller.userId().toString(),
+                caller.organizationId().toString(), caller.platformAdmin(), false).chain(() -> work.get())));
     }
 
     /** A transaction in the explicit system context: background jobs and caller provisioning only. */
     public <T> Uni<T> asSystem(Supplier<Uni<T>> work) {
-        return Panache.withTransaction(() -> bind("", "", false, true).chain(() -> work.get()));
+        return Disconnects.survive(Panache.withTransaction(() -> bind("", "", false, true).chain(() -> work.get())));
     }
 
     private static Uni<Object> bind(String user, String org, boolean platformAdmin, boolean system) {

@@ -31,6 +31,9 @@ class ChatTest {
 
     static final FakeProviders fake = FakeProviders.shared();
 
+    @io.quarkus.test.common.http.TestHTTPResource("/")
+    java.net.URL base;
+
     Api user;
 
     @BeforeEach
@@ -108,6 +111,36 @@ class ChatTest {
         user.request().body(Map.of("content", "try hard")).post("/api/chat/sessions/" + id + "/messages").then().statusCode(200)
                 .body("status", equalTo("success"));
         assertThat(fake.openRouterRequests).hasSize(3);
+    }
+
+    @Test
+    void aTurnWhoseClientLeavesIsStillAnsweredRecordedAndReplayable() throws Exception {
+        String id = session("droid", "gpt-4");
+        fake.scriptOpenRouter(new Scripted(200, Map.of("choices", List.of(Map.of("index", 0, "finish_reason", "stop",
+                "message", Map.of("role", "assistant", "content", "worth the wait"))),
+                "usage", Map.of("prompt_tokens", 3, "completion_tokens", 3)), Map.of(), 1500));
+        java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(base.toURI().resolve("api/chat/sessions/" + id + "/messages"))
+                .timeout(java.time.Duration.ofMillis(300))
+                .header("Authorization", "Bearer " + user.token()).header("Content-Type", "application/json")
+                .header("Idempotency-Key", "leave-early")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"content\":\"answer me anyway\"}")).build();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> java.net.http.HttpClient.newHttpClient()
+                .send(request, java.net.http.HttpResponse.BodyHandlers.ofString()))
+                .isInstanceOf(java.net.http.HttpTimeoutException.class);
+
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        long finished = 0;
+        while (finished == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            finished = Database.as(Caller.system(), c -> Database.count(c,
+                    "SELECT count(*) FROM agent_executions WHERE session_id = ?::uuid AND status = 'success'", id));
+        }
+        assertThat(finished).as("the turn ran to its end without its client").isEqualTo(1);
+        // the client comes back with the same key and gets that answer, without a second upstream call
+        user.request().header("Idempotency-Key", "leave-early").body(Map.of("content", "answer me anyway"))
+                .post("/api/chat/sessions/" + id + "/messages").then().statusCode(200)
+                .body("assistantMessage.content", equalTo("worth the wait"));
+        assertThat(fake.openRouterRequests).hasSize(1);
     }
 
     @Test
