@@ -22,7 +22,6 @@ import org.junit.jupiter.api.Test;
 
 import io.agenthub.testing.Api;
 import io.agenthub.testing.Database;
-import io.agenthub.testing.Database.Caller;
 import io.agenthub.testing.FakeProviders;
 import io.agenthub.testing.FakeProviders.ScriptedStream;
 import io.agenthub.testing.Tokens;
@@ -90,13 +89,10 @@ class StreamingChatTest {
         assertThat(events.get(events.size() - 1)).startsWith("done ").contains("\"executionId\"").contains("\"inputTokens\":30")
                 .contains("\"outputTokens\":5");
         assertThat(fake.openRouterRequests.get(0).path("stream").asBoolean()).isTrue();
-        Database.probe(Caller.system(), c -> {
-            assertThat(Database.count(c, """
+        assertThat(Database.countAsSystem("""
                     SELECT count(*) FROM agent_executions e JOIN chat_messages m ON m.id = e.assistant_message_id
                     WHERE e.session_id = ?::uuid AND e.status = 'success' AND e.streamed AND e.time_to_first_token_ms IS NOT NULL
                       AND m.status = 'complete' AND m.content = 'droid(openai/gpt-4) streams back'""", id)).isEqualTo(1);
-            return null;
-        });
     }
 
     @Test
@@ -131,11 +127,8 @@ class StreamingChatTest {
         assertThat(events(second, "now").get(events(second, "again").size() - 1)).startsWith("done ");
         user.request().get("/api/agents/droid/circuit-breaker").then().statusCode(200)
                 .body("state", org.hamcrest.Matchers.equalTo("closed"));
-        Database.probe(Caller.system(), c -> {
-            assertThat(Database.count(c, "SELECT count(*) FROM agent_executions WHERE session_id = ?::uuid AND status = 'rejected'",
+        assertThat(Database.countAsSystem("SELECT count(*) FROM agent_executions WHERE session_id = ?::uuid AND status = 'rejected'",
                     second)).isEqualTo(1);
-            return null;
-        });
     }
 
     @Test
@@ -158,13 +151,10 @@ class StreamingChatTest {
                 5, 0));
         List<String> events = events(id, "go");
         assertThat(events.get(events.size() - 1)).startsWith("error ").contains("Provider disconnected");
-        Database.probe(Caller.system(), c -> {
-            assertThat(Database.count(c, """
+        assertThat(Database.countAsSystem("""
                     SELECT count(*) FROM agent_executions e JOIN chat_messages m ON m.id = e.assistant_message_id
                     WHERE e.session_id = ?::uuid AND e.status = 'error' AND m.status = 'partial' AND m.content = 'Half an answer'""",
                     id)).isEqualTo(1);
-            return null;
-        });
     }
 
     @Test
@@ -176,13 +166,10 @@ class StreamingChatTest {
                 "data: [DONE]"), 5, 0));
         List<String> events = events(id, "go");
         assertThat(events.get(events.size() - 1)).startsWith("error ").contains("\"status\":502").contains("malformed");
-        Database.probe(Caller.system(), c -> {
-            assertThat(Database.count(c, """
+        assertThat(Database.countAsSystem("""
                     SELECT count(*) FROM agent_executions e JOIN chat_messages m ON m.id = e.assistant_message_id
                     WHERE e.session_id = ?::uuid AND e.status = 'error' AND e.error_code = 'malformed_response'
                       AND m.status = 'partial' AND m.content = 'So far '""", id)).isEqualTo(1);
-            return null;
-        });
     }
 
     @Test
@@ -193,12 +180,9 @@ class StreamingChatTest {
                 "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"too late\"}}]}"), 300, 0));
         List<String> events = events(id, "hurry");
         assertThat(events).singleElement().asString().startsWith("error ").contains("\"status\":504");
-        Database.probe(Caller.system(), c -> {
-            assertThat(Database.count(c, """
+        assertThat(Database.countAsSystem("""
                     SELECT count(*) FROM agent_executions
                     WHERE session_id = ?::uuid AND status = 'timeout' AND time_to_first_token_ms IS NULL""", id)).isEqualTo(1);
-            return null;
-        });
     }
 
     @Test
@@ -208,11 +192,8 @@ class StreamingChatTest {
         fake.scriptStream(new ScriptedStream(List.of("data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"and then\"}}]}"), 0, 3000));
         List<String> events = events(id, "stall");
         assertThat(events.get(events.size() - 1)).startsWith("error ").contains("504");
-        Database.probe(Caller.system(), c -> {
-            assertThat(Database.count(c, "SELECT count(*) FROM agent_executions WHERE session_id = ?::uuid AND status = 'timeout'", id))
+        assertThat(Database.countAsSystem("SELECT count(*) FROM agent_executions WHERE session_id = ?::uuid AND status = 'timeout'", id))
                     .isEqualTo(1);
-            return null;
-        });
     }
 
     @Test
@@ -239,8 +220,8 @@ class StreamingChatTest {
         long cancelled = 0;
         while (System.currentTimeMillis() < deadline && cancelled == 0) {
             Thread.sleep(200);
-            cancelled = Database.probe(Caller.system(), c -> Database.count(c,
-                    "SELECT count(*) FROM agent_executions WHERE session_id = ?::uuid AND status = 'cancelled'", id));
+            cancelled = Database.countAsSystem(
+                    "SELECT count(*) FROM agent_executions WHERE session_id = ?::uuid AND status = 'cancelled'", id);
         }
         assertThat(cancelled).isEqualTo(1);
     }
@@ -252,11 +233,8 @@ class StreamingChatTest {
         List<String> events = events(id, "x");
         assertThat(events).hasSize(1);
         assertThat(events.get(0)).startsWith("error ").contains("\"status\":502").contains("provider credentials rejected");
-        Database.probe(Caller.system(), c -> {
-            assertThat(Database.count(c, "SELECT count(*) FROM agent_executions WHERE session_id = ?::uuid AND status = 'error' "
+        assertThat(Database.countAsSystem("SELECT count(*) FROM agent_executions WHERE session_id = ?::uuid AND status = 'error' "
                     + "AND error_code = 'unauthorized'", id)).isEqualTo(1);
-            return null;
-        });
     }
 
     @Test
@@ -287,9 +265,6 @@ class StreamingChatTest {
             platform.request().body(Map.of("enabled", true)).patch("/api/agents/droid/models/gpt-4").then().statusCode(200);
         }
         // nothing was written for any of them
-        Database.probe(Caller.system(), c -> {
-            assertThat(Database.count(c, "SELECT count(*) FROM chat_messages WHERE session_id = ?::uuid", id)).isZero();
-            return null;
-        });
+        assertThat(Database.countAsSystem("SELECT count(*) FROM chat_messages WHERE session_id = ?::uuid", id)).isZero();
     }
 }

@@ -102,6 +102,11 @@ public final class Database {
         }
     }
 
+    /** A count read in the system context, in a transaction that is rolled back. */
+    public static long countAsSystem(String sql, Object... params) throws SQLException {
+        return probe(Caller.system(), c -> count(c, sql, params));
+    }
+
     public static long count(Connection c, String sql, Object... params) throws SQLException {
         return ((Number) single(c, sql, params)).longValue();
     }

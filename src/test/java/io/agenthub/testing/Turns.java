@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.sql.SQLException;
 import java.util.UUID;
 
-import io.agenthub.testing.Database.Caller;
-
 /** The chat invariant, checked after every chat test: each turn ends in exactly one finished execution. */
 public final class Turns {
 
@@ -24,21 +22,18 @@ public final class Turns {
         while (running(org) > 0 && System.nanoTime() < deadline) {
             Thread.sleep(50);
         }
-        long broken = Database.as(Caller.system(), c -> Database.count(c, """
+        long broken = Database.countAsSystem("""
                 SELECT count(*) FROM chat_messages m
                 WHERE m.organization_id = ? AND m.role = 'user'
                   AND (SELECT count(*) FROM agent_executions e WHERE e.user_message_id = m.id AND e.status <> 'running') <> 1""",
-                org));
+                org);
         assertThat(broken).as("user messages without exactly one finished execution").isZero();
-        long turns = Database.as(Caller.system(), c -> Database.count(c,
-                "SELECT count(*) FROM chat_messages WHERE organization_id = ? AND role = 'user'", org));
-        long executions = Database.as(Caller.system(), c -> Database.count(c,
-                "SELECT count(*) FROM agent_executions WHERE organization_id = ?", org));
+        long turns = Database.countAsSystem("SELECT count(*) FROM chat_messages WHERE organization_id = ? AND role = 'user'", org);
+        long executions = Database.countAsSystem("SELECT count(*) FROM agent_executions WHERE organization_id = ?", org);
         assertThat(executions).as("executions of the organisation").isEqualTo(turns);
     }
 
     private static long running(UUID org) throws SQLException {
-        return Database.as(Caller.system(), c -> Database.count(c,
-                "SELECT count(*) FROM agent_executions WHERE organization_id = ? AND status = 'running'", org));
+        return Database.countAsSystem("SELECT count(*) FROM agent_executions WHERE organization_id = ? AND status = 'running'", org);
     }
 }
