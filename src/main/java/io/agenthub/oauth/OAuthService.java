@@ -36,9 +36,10 @@ import io.smallrye.mutiny.Uni;
 public class OAuthService {
 
     private static final Logger LOG = Logger.getLogger(OAuthService.class);
-    private static final SecureRandom RANDOM = new SecureRandom();
     private static final String INVALID_STATE = "The authorization state is invalid, expired or already used; start again.";
 
+    // created with the bean at run time: a seeded generator must never be frozen into a native image
+    private final SecureRandom random = new SecureRandom();
     private final TenantTransactions transactions;
     private final CurrentCaller current;
     private final McpConfigurationService configurations;
@@ -321,9 +322,9 @@ public class OAuthService {
     }
 
     /** 256 bits of randomness, base64url: 43 characters. */
-    static String random() {
+    private String random() {
         byte[] bytes = new byte[32];
-        RANDOM.nextBytes(bytes);
+        random.nextBytes(bytes);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 

@@ -1,5 +1,6 @@
 package io.agenthub.web;
 
+import java.net.ConnectException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +25,7 @@ import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
 import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.ClosedConnectionException;
 
 /**
  * The one exception mapper: every failure leaves as {@code application/problem+json} (RFC 9457)
@@ -32,6 +34,7 @@ import io.vertx.pgclient.PgException;
 public class ProblemMapper {
 
     private static final Logger LOG = Logger.getLogger(ProblemMapper.class);
+    private static final String DATABASE_RETRY_AFTER = "2";
 
     private final RequestInfo request;
 
@@ -113,6 +116,11 @@ public class ProblemMapper {
 
     @ServerExceptionMapper
     public Response unexpected(Throwable e) {
+        if (databaseUnavailable(e)) {
+            LOG.warnf("Database unavailable for request %s: %s", request.requestId(), e.getMessage());
+            return problem(503, "Service Unavailable", "The database is unavailable; retry shortly.", List.of(),
+                    Map.of("Retry-After", DATABASE_RETRY_AFTER), Map.of());
+        }
         PgException db = cause(e, PgException.class);
         if (db != null && db.getSqlState() != null) {
             String state = db.getSqlState();
@@ -174,6 +182,20 @@ public class ProblemMapper {
             }
         }
         return path.toString();
+    }
+
+    /**
+     * The database cannot be reached, refuses connections while it starts or stops, or dropped the
+     * connection: nothing the caller did wrong, and worth retrying.
+     */
+    private static boolean databaseUnavailable(Throwable e) {
+        if (cause(e, ConnectException.class) != null || cause(e, ClosedConnectionException.class) != null) {
+            return true;
+        }
+        PgException db = cause(e, PgException.class);
+        String state = db == null ? null : db.getSqlState();
+        // 08: connection exceptions; 57P01-57P03: shutting down, crashed, starting up; 53300: too many connections
+        return state != null && (state.startsWith("08") || state.startsWith("57P") || state.equals("53300"));
     }
 
     private static <T extends Throwable> T cause(Throwable e, Class<T> type) {

@@ -58,7 +58,33 @@ public final class EmbeddedPostgres {
         }
     }
 
+    /** Where this class loader's server lives, so a test can take it down and bring it back. */
+    private record Installation(Path binaries, Path data, RunAs runAs, int port) {
+    }
+
+    private static Installation installed;
+
     private EmbeddedPostgres() {
+    }
+
+    /** Stops the server this class loader started ({@code pg_ctl stop -m fast}): a database outage. */
+    public static synchronized void stopForOutage() throws IOException, InterruptedException {
+        Installation server = installation();
+        run(server.runAs().command(server.binaries().resolve("bin/pg_ctl").toString(), "-D", server.data().toString(),
+                "-m", "fast", "-w", "stop"), "pg_ctl stop");
+    }
+
+    /** Starts it again on the same port with the same data: the outage is over. */
+    public static synchronized void endOutage() throws IOException, InterruptedException {
+        Installation server = installation();
+        startServer(server.binaries(), server.data(), server.runAs(), server.port());
+    }
+
+    private static Installation installation() {
+        if (installed == null) {
+            throw new IllegalStateException("no embedded PostgreSQL was started by this class loader");
+        }
+        return installed;
     }
 
     /** The server this JVM already runs, if any. */
@@ -103,6 +129,7 @@ public final class EmbeddedPostgres {
                 Files.write(secrets, List.of(server.ownerPassword(), server.appPassword(), server.superuserPassword()));
             }
             remember(server);
+            installed = new Installation(binaries, data, runAs, server.port());
             Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(binaries, data, runAs, persistent ? null : secrets),
                     "embedded-postgres-stop"));
             LOG.infof("Embedded PostgreSQL on 127.0.0.1:%d (data %s, %s) ready in %d ms", server.port(), data,

@@ -1,0 +1,39 @@
+package io.agenthub.metrics;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import io.agenthub.testing.Api;
+import io.agenthub.testing.PackagedServices;
+import io.agenthub.testing.Promtool;
+import io.agenthub.testing.Tokens;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusIntegrationTest;
+
+/** What Prometheus scrapes from the packaged application after a chat turn. */
+@QuarkusIntegrationTest
+@WithTestResource(PackagedServices.class)
+class MetricsScrapeIT {
+
+    @Test
+    void aTurnShowsInTheScrapeAndTheExpositionPassesPromtool() throws Exception {
+        Api user = Api.signIn(Tokens.unique("it-scraped"), Tokens.unique("it-scraped-org"), "owner");
+        String session = user.request().body(Map.of("agent", "droid", "model", "gpt-4")).post("/api/chat/sessions")
+                .then().statusCode(201).extract().path("id");
+        user.request().body(Map.of("content", "count me")).post("/api/chat/sessions/" + session + "/messages")
+                .then().statusCode(200);
+        String text = given().accept("text/plain").get("/q/metrics").then().statusCode(200).extract().asString()
+                .replace(",}", "}");
+        assertThat(text)
+                .contains("agent_hub_executions_total{agent=\"droid\",model=\"gpt-4\",outcome=\"success\"}")
+                .contains("agent_hub_tokens_total{agent=\"droid\",direction=\"output\",model=\"gpt-4\"}")
+                .contains("agent_hub_overhead_seconds_bucket{le=\"0.001\"}")
+                .contains("http_server_requests_seconds_count");
+        Promtool.Outcome outcome = Promtool.run(text, "check", "metrics");
+        assertThat(outcome.exitCode()).as(outcome.output()).isZero();
+    }
+}

@@ -1,0 +1,42 @@
+package io.agenthub.oauth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+
+import org.junit.jupiter.api.Test;
+
+import io.agenthub.testing.Api;
+import io.agenthub.testing.FakeOAuthServers;
+import io.agenthub.testing.PackagedServices;
+import io.agenthub.testing.Tokens;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusIntegrationTest;
+
+/**
+ * An MCP server connected through OAuth by the packaged application: discovery, dynamic
+ * registration, PKCE, the token stored encrypted with pgcrypto and handed out decrypted, revocation.
+ */
+@QuarkusIntegrationTest
+@WithTestResource(PackagedServices.class)
+class OAuthConnectionIT {
+
+    static final FakeOAuthServers fake = FakeOAuthServers.shared();
+
+    @Test
+    void aUserConnectsUsesAndDisconnectsAnOAuthProtectedServer() throws Exception {
+        Api user = Api.signIn(Tokens.unique("it-oauth"), Tokens.unique("it-oauth-org"), "owner");
+        String configId = OAuthFlowTest.connect(user);
+        user.request().get("/api/mcp/configurations/" + configId + "/oauth").then().statusCode(200)
+                .body("connected", equalTo(true)).body("status", equalTo("active"));
+        String header = user.request().get("/api/mcp/configurations/effective/export?includeSecrets=true").then().statusCode(200)
+                .extract().path("mcpServers.find { it.value.url == '" + fake.mcpUrl + "' }.value.headers.Authorization");
+        assertThat(header).startsWith("Bearer fake-access-");
+        OAuthFlowTest.assertNoPlaintextTokens();
+
+        int revokedBefore = fake.revoked().size();
+        user.request().delete("/api/mcp/configurations/" + configId + "/oauth").then().statusCode(204);
+        assertThat(fake.revoked().size() - revokedBefore).as("access and refresh token revoked upstream").isEqualTo(2);
+        user.request().get("/api/mcp/configurations/" + configId + "/oauth").then().statusCode(200)
+                .body("connected", equalTo(false)).body("status", equalTo("not_connected"));
+    }
+}
