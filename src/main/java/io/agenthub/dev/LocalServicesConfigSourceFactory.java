@@ -7,6 +7,9 @@ import java.util.Map;
 import java.util.OptionalInt;
 
 import org.eclipse.microprofile.config.spi.ConfigSource;
+import org.graalvm.nativeimage.ImageInfo;
+
+import io.quarkus.runtime.LaunchMode;
 
 import io.smallrye.config.ConfigSourceContext;
 import io.smallrye.config.ConfigSourceFactory;
@@ -15,8 +18,11 @@ import io.smallrye.config.PropertiesConfigSource;
 
 /**
  * In dev and test, fills in what a laptop lacks: an embedded PostgreSQL when no database URL is
- * configured, and a local OIDC issuer when no identity provider is configured. Never acts in
- * production, where a missing database or issuer is a start-up error.
+ * configured, and a local OIDC issuer when no identity provider is configured. Never acts in a
+ * packaged application, whatever profile it is started with, where a missing database or issuer
+ * is a start-up error: the packaged jar does not even contain the two helpers (see
+ * {@code quarkus.package.jar.user-configured-ignored-entries}), and in a native image the
+ * {@link ImageInfo} check is folded at build time, so they are unreachable and left out.
  */
 public class LocalServicesConfigSourceFactory implements ConfigSourceFactory {
 
@@ -26,6 +32,9 @@ public class LocalServicesConfigSourceFactory implements ConfigSourceFactory {
 
     @Override
     public Iterable<ConfigSource> getConfigSources(ConfigSourceContext context) {
+        if (ImageInfo.inImageCode() || !LaunchMode.current().isDevOrTest()) {
+            return List.of();
+        }
         List<String> profiles = context.getProfiles();
         boolean dev = profiles.contains("dev");
         boolean test = profiles.contains("test");
