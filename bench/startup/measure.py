@@ -8,6 +8,7 @@ Prints one line of medians; the caller compares builds measured in the same run.
 usage: measure.py LABEL RUNS BASE_URL TOKEN -- COMMAND...
 """
 import http.client
+import os
 import json
 import statistics
 import subprocess
@@ -96,6 +97,8 @@ def main():
             process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
             try:
                 starts.append(first_authenticated_200(base, token, process))
+                if os.environ.get("START_ONLY"):
+                    continue
                 time.sleep(3)
                 idle.append(rss_mb(process.pid))
                 counts = load(base, token)
@@ -106,6 +109,9 @@ def main():
             finally:
                 process.terminate()
                 process.wait(30)
+    if not idle:
+        print(f"{label:<8} first authenticated 200: median {statistics.median(starts):7.0f} ms")
+        return
     print(f"{label:<8} first authenticated 200: median {statistics.median(starts):7.0f} ms "
           f"(runs: {', '.join(f'{s:.0f}' for s in starts)}); "
           f"RSS idle {statistics.median(idle):4.0f} MB, after load {statistics.median(loaded):4.0f} MB "

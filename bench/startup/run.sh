@@ -82,3 +82,13 @@ for label in ("aot", "native"):
     start, idle, loaded = rows[label]
     print(f"{label}: start {start / jvm[0]:.3f}x the plain JVM build; RSS idle {idle / jvm[1]:.2f}x, after load {loaded / jvm[2]:.2f}x")
 PY
+
+# PROFILE=1: one more start of the plain JVM build under JFR, and where its CPU went until the
+# first authenticated 200
+if [ -n "${PROFILE:-}" ]; then
+    rm -f "$OUT/startup.jfr"
+    # shellcheck disable=SC2086
+    START_ONLY=1 python3 bench/startup/measure.py jvm-jfr 1 "$BASE" "$TOKEN" -- "$JDK25/bin/java" $JVM_OPTS \
+        -XX:StartFlightRecording=filename="$OUT/startup.jfr",settings=profile,dumponexit=true -jar "$OUT/jvm/quarkus-run.jar"
+    "$JDK25/bin/jfr" print --events jdk.ExecutionSample --stack-depth 96 "$OUT/startup.jfr" | python3 bench/startup/top_frames.py
+fi

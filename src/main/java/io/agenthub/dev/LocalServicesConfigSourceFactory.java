@@ -32,7 +32,8 @@ public class LocalServicesConfigSourceFactory implements ConfigSourceFactory {
 
     @Override
     public Iterable<ConfigSource> getConfigSources(ConfigSourceContext context) {
-        if (ImageInfo.inImageCode() || !LaunchMode.current().isDevOrTest()) {
+        // Launch mode first: a packaged jar has no ImageInfo class (a provided dependency) to resolve.
+        if (!LaunchMode.current().isDevOrTest() || ImageInfo.inImageCode()) {
             return List.of();
         }
         List<String> profiles = context.getProfiles();
