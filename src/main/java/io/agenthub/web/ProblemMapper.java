@@ -116,14 +116,13 @@ public class ProblemMapper {
 
     @ServerExceptionMapper
     public Response unexpected(Throwable e) {
-        if (databaseUnavailable(e)) {
-            LOG.warnf("Database unavailable for request %s: %s", request.requestId(), e.getMessage());
-            return problem(503, "Service Unavailable", "The database is unavailable; retry shortly.", List.of(),
-                    Map.of("Retry-After", DATABASE_RETRY_AFTER), Map.of());
-        }
         PgException db = cause(e, PgException.class);
         if (db != null && db.getSqlState() != null) {
             String state = db.getSqlState();
+            // 08: connection exceptions; 57P01-57P03: shutting down, crashed, starting up; 53300: too many connections
+            if (state.startsWith("08") || state.startsWith("57P") || state.equals("53300")) {
+                return databaseUnavailable(e);
+            }
             if (state.equals("23505")) {
                 return problem(409, "Conflict", "A resource with the same identifying values already exists.", List.of(),
                         Map.of(), Map.of());
@@ -142,6 +141,9 @@ public class ProblemMapper {
         ApiException api = cause(e, ApiException.class);
         if (api != null) {
             return api(api);
+        }
+        if (cause(e, ConnectException.class) != null || cause(e, ClosedConnectionException.class) != null) {
+            return databaseUnavailable(e);
         }
         LOG.errorf(e, "Unexpected failure of request %s", request.requestId());
         return problem(500, "Internal Server Error", "An unexpected error occurred; quote the request id when reporting it.",
@@ -188,14 +190,10 @@ public class ProblemMapper {
      * The database cannot be reached, refuses connections while it starts or stops, or dropped the
      * connection: nothing the caller did wrong, and worth retrying.
      */
-    private static boolean databaseUnavailable(Throwable e) {
-        if (cause(e, ConnectException.class) != null || cause(e, ClosedConnectionException.class) != null) {
-            return true;
-        }
-        PgException db = cause(e, PgException.class);
-        String state = db == null ? null : db.getSqlState();
-        // 08: connection exceptions; 57P01-57P03: shutting down, crashed, starting up; 53300: too many connections
-        return state != null && (state.startsWith("08") || state.startsWith("57P") || state.equals("53300"));
+    private Response databaseUnavailable(Throwable e) {
+        LOG.warnf("Database unavailable for request %s: %s", request.requestId(), e.getMessage());
+        return problem(503, "Service Unavailable", "The database is unavailable; retry shortly.", List.of(),
+                Map.of("Retry-After", DATABASE_RETRY_AFTER), Map.of());
     }
 
     private static <T extends Throwable> T cause(Throwable e, Class<T> type) {
