@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.agenthub.web.ApiException;
+import io.agenthub.web.NulCharacters;
 import io.quarkus.security.identity.CurrentIdentityAssociation;
 import io.smallrye.mutiny.Uni;
 
@@ -60,6 +61,8 @@ public class CallerFilter {
                 throw ApiException.invalidField(config.workspaceHeader(), "must be a JSON object");
             }
             return node.toString();
+        } catch (NulCharacters.Refused e) {
+            throw ApiException.invalidField(config.workspaceHeader(), NulCharacters.MESSAGE);
         } catch (JsonProcessingException e) {
             throw ApiException.invalidField(config.workspaceHeader(), "must be a JSON object");
         }

@@ -1,9 +1,12 @@
 package io.agenthub.web;
 
 import java.net.ConnectException;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
@@ -16,6 +19,7 @@ import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
@@ -35,6 +39,7 @@ public class ProblemMapper {
 
     private static final Logger LOG = Logger.getLogger(ProblemMapper.class);
     private static final String DATABASE_RETRY_AFTER = "2";
+    private static final Pattern DUPLICATE_FIELD = Pattern.compile("Duplicate field '(.*)'");
 
     private final RequestInfo request;
 
@@ -59,6 +64,17 @@ public class ProblemMapper {
 
     @ServerExceptionMapper
     public Response json(JsonProcessingException e) {
+        NulCharacters.Refused nul = cause(e, NulCharacters.Refused.class);
+        if (nul != null) {
+            return problem(400, "Bad Request", "The request is invalid.",
+                    List.of(new Problem.FieldError(nul.field(), NulCharacters.MESSAGE)), Map.of(), Map.of());
+        }
+        StreamReadException read = cause(e, StreamReadException.class);
+        Matcher duplicate = DUPLICATE_FIELD.matcher(read == null ? "" : String.valueOf(read.getOriginalMessage()));
+        if (duplicate.lookingAt()) {
+            return problem(400, "Bad Request", "The request body names a field twice.",
+                    List.of(new Problem.FieldError(duplicate.group(1), "duplicate field")), Map.of(), Map.of());
+        }
         if (e instanceof UnrecognizedPropertyException unknown) {
             return problem(400, "Bad Request", "The request body has an unknown field.",
                     List.of(new Problem.FieldError(path(unknown), "unknown field")), Map.of(), Map.of());
@@ -66,6 +82,9 @@ public class ProblemMapper {
         if (e instanceof MismatchedInputException mismatch && !mismatch.getPath().isEmpty()) {
             return problem(400, "Bad Request", "A field of the request body has the wrong type.",
                     List.of(new Problem.FieldError(path(mismatch), "wrong type or format")), Map.of(), Map.of());
+        }
+        if (e instanceof JsonMappingException) {
+            return problem(400, "Bad Request", "The request body does not have the expected shape.", List.of(), Map.of(), Map.of());
         }
         return problem(400, "Bad Request", "The request body is not valid JSON.", List.of(), Map.of(), Map.of());
     }
@@ -117,15 +136,18 @@ public class ProblemMapper {
     @ServerExceptionMapper
     public Response unexpected(Throwable e) {
         PgException db = cause(e, PgException.class);
-        if (db != null && db.getSqlState() != null) {
-            String state = db.getSqlState();
+        SQLException jdbc = cause(e, SQLException.class);
+        String state = db != null ? db.getSqlState() : jdbc != null ? jdbc.getSQLState() : null;
+        if (state != null) {
             // 08: connection exceptions; 57P01-57P03: shutting down, crashed, starting up; 53300: too many connections
             if (state.startsWith("08") || state.startsWith("57P") || state.equals("53300")) {
                 return databaseUnavailable(e);
             }
             if (state.equals("23505")) {
-                return problem(409, "Conflict", "A resource with the same identifying values already exists.", List.of(),
-                        Map.of(), Map.of());
+                var hibernate = cause(e, org.hibernate.exception.ConstraintViolationException.class);
+                String constraint = db != null ? db.getConstraint() : hibernate != null ? hibernate.getConstraintName() : null;
+                return problem(409, "Conflict", "A resource with the same identifying values already exists.",
+                        UniqueKeys.fields(constraint), Map.of(), Map.of());
             }
             if (state.equals("23503")) {
                 return problem(409, "Conflict", "The resource is referenced by, or refers to, another that does not allow this.",

@@ -16,11 +16,16 @@ public class RequestInfo {
     private String userAgent;
 
     void init(String clientRequestId, String ipAddress, String userAgent) {
-        this.requestId = clientRequestId != null && CLIENT_REQUEST_ID.matcher(clientRequestId).matches()
-                ? clientRequestId
-                : UUID.randomUUID().toString();
+        this.requestId = idFor(clientRequestId);
         this.ipAddress = ipAddress;
         this.userAgent = userAgent == null ? null : userAgent.substring(0, Math.min(userAgent.length(), 1024));
+    }
+
+    /** The client's X-Request-Id when sane, else a new one. */
+    static String idFor(String clientRequestId) {
+        return clientRequestId != null && CLIENT_REQUEST_ID.matcher(clientRequestId).matches()
+                ? clientRequestId
+                : UUID.randomUUID().toString();
     }
 
     public String requestId() {

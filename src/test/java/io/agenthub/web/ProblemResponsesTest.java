@@ -130,4 +130,65 @@ class ProblemResponsesTest {
         owner.request().header("X-Request-Id", "trace-123").get("/api/users/not-a-uuid")
                 .then().statusCode(400).header("X-Request-Id", "trace-123").body("requestId", equalTo("trace-123"));
     }
+
+    @Test
+    void nulCharactersAre400NamingTheFieldWhereverTheyArrive() {
+        String session = owner.request().body(Map.of("agent", "droid", "model", "gpt-4", "title", "kept"))
+                .post("/api/chat/sessions").then().statusCode(201).extract().path("id");
+        owner.request().body("{\"content\":\"a\\u0000b\"}").post("/api/chat/sessions/" + session + "/messages")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("errors[0].field", equalTo("content")).body("requestId", notNullValue());
+        owner.request().body("{\"title\":\"x\\u0000\"}").patch("/api/chat/sessions/" + session)
+                .then().statusCode(400).body("errors[0].field", equalTo("title"));
+        owner.request().body("{\"settings\":{\"a\\u0000\":1}}").patch("/api/organizations/current")
+                .then().statusCode(400).body("errors[0].field", equalTo("settings"));
+        owner.request().urlEncodingEnabled(false).get("/api/chat/sessions?q=%00")
+                .then().statusCode(400).contentType("application/problem+json").body("errors[0].field", equalTo("q"));
+        owner.request().urlEncodingEnabled(false).get("/api/audit-logs?resourceType=%00")
+                .then().statusCode(400).body("errors[0].field", equalTo("resourceType"));
+        owner.request().urlEncodingEnabled(false).get("/api/agents/dr%00oid/models")
+                .then().statusCode(400).contentType("application/problem+json").body("errors[0].field", equalTo("path"));
+        owner.request().header("X-Workspace-Context", "{\"a\":\"\\u0000\"}").get("/api/me")
+                .then().statusCode(400).body("errors[0].field", equalTo("X-Workspace-Context"));
+        owner.request().get("/api/chat/sessions/" + session).then().statusCode(200).body("title", equalTo("kept"));
+    }
+
+    @Test
+    void duplicateJsonKeysAre400() {
+        owner.request().body("{\"scope\":\"user\",\"name\":\"a\",\"name\":\"b\",\"content\":\"c\"}")
+                .post("/api/system-prompts")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("errors[0].field", equalTo("name")).body("errors[0].message", equalTo("duplicate field"));
+    }
+
+    @Test
+    void bodiesThatCannotBeMappedAre400() {
+        owner.request().body("[1,2]").post("/api/system-prompts")
+                .then().statusCode(400).contentType("application/problem+json");
+        owner.request().body("\"text\"").patch("/api/organizations/current")
+                .then().statusCode(400).contentType("application/problem+json");
+    }
+
+    @Test
+    void everyUniqueViolationIs409NamingTheField() {
+        for (String scope : new String[] { "user", "organization" }) {
+            Map<String, Object> prompt = Map.of("scope", scope, "name", "same-" + scope, "content", "first");
+            String id = owner.request().body(prompt).post("/api/system-prompts").then().statusCode(201).extract().path("id");
+            owner.request().body(Map.of("scope", scope, "name", "same-" + scope, "content", "second")).post("/api/system-prompts")
+                    .then().statusCode(409).contentType("application/problem+json")
+                    .body("errors[0].field", equalTo("name"));
+            owner.request().get("/api/system-prompts/" + id).then().statusCode(200).body("content", equalTo("first"));
+        }
+    }
+
+    @Test
+    void httpLayerRefusalsAreProblems() {
+        given().auth().oauth2(owner.token()).get("/api/users?q=" + "x".repeat(10_000))
+                .then().statusCode(414).contentType("application/problem+json").body("requestId", notNullValue());
+        given().auth().oauth2(owner.token()).get("/api/users/" + "x".repeat(10_000))
+                .then().statusCode(414).contentType("application/problem+json");
+        given().auth().oauth2(owner.token()).header("X-Big", "y".repeat(60_000)).get("/api/me")
+                .then().statusCode(431).contentType("application/problem+json").body("requestId", notNullValue());
+    }
+
 }
