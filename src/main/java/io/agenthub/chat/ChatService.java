@@ -87,7 +87,6 @@ public class ChatService {
 
     public Uni<SessionView> create(CreateSessionRequest request) {
         Caller caller = current.get();
-        caller.requireWriter();
         return transactions.inTransaction(() -> agents.usable(request.agent(), request.model()).chain(target -> {
             ChatSession session = new ChatSession();
             session.organizationId = caller.organizationId();
@@ -138,8 +137,6 @@ public class ChatService {
     }
 
     public Uni<SessionView> update(UUID id, UpdateSessionRequest request) {
-        Caller caller = current.get();
-        caller.requireWriter();
         return transactions.inTransaction(() -> own(id).chain(session -> {
             if (request.title() != null) {
                 session.title = request.title();
@@ -152,7 +149,6 @@ public class ChatService {
     }
 
     public Uni<Void> delete(UUID id) {
-        current.get().requireWriter();
         return transactions.inTransaction(() -> own(id).chain(session -> sessions.delete(session)));
     }
 
@@ -203,15 +199,12 @@ public class ChatService {
 
     /** What {@link #begin} would refuse for the caller's own mistakes, checked without writing anything. */
     public Uni<Void> preflight(UUID sessionId) {
-        Caller caller = current.get();
-        caller.requireWriter();
         return transactions.inTransaction(() -> own(sessionId).chain(session -> agents.usable(session.agentId, session.modelId)))
                 .replaceWithVoid();
     }
 
     /** The first transaction of a turn: the user message and a running execution commit before any upstream call. */
     private Uni<Turn> begin(Caller caller, UUID sessionId, String content, String idempotencyKey) {
-        caller.requireWriter();
         if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 255)) {
             throw ApiException.invalidField("Idempotency-Key", "must be 1 to 255 characters");
         }

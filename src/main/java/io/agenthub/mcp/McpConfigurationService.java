@@ -88,9 +88,7 @@ public class McpConfigurationService {
             throw ApiException.invalidField(missing.get(0), "must not be null");
         }
         boolean personal = request.scope().equals("personal");
-        if (personal) {
-            caller.requireWriter();
-        } else {
+        if (!personal) {
             caller.requireRole(Role.ADMIN);
         }
         McpConfiguration config = new McpConfiguration();
@@ -193,9 +191,7 @@ public class McpConfigurationService {
     }
 
     private static void requireWrite(Caller caller, McpConfiguration config) {
-        if (config.isPersonal()) {
-            caller.requireWriter();
-        } else {
+        if (!config.isPersonal()) {
             caller.requireRole(Role.ADMIN);
         }
     }

@@ -79,7 +79,6 @@ public class OAuthService {
 
     public Uni<AuthorizationView> authorize(UUID configId) {
         Caller caller = current.get();
-        caller.requireWriter();
         return transactions.inTransaction(() -> oauthConfiguration(configId).map(Client::of))
                 .chain(client -> client.needsDiscovery() ? discoverAndRegister(client) : Uni.createFrom().item(client))
                 .chain(client -> {

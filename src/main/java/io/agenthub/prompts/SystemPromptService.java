@@ -143,10 +143,11 @@ public class SystemPromptService {
     }
 
     private static void requireWrite(Caller caller, String scope) {
-        switch (scope) {
-            case "global" -> caller.requirePlatformAdmin();
-            case "organization" -> caller.requireRole(Role.ADMIN);
-            default -> caller.requireWriter();
+        // a user's own prompt needs no more: viewers never get this far (CallerFilter)
+        if (scope.equals("global")) {
+            caller.requirePlatformAdmin();
+        } else if (scope.equals("organization")) {
+            caller.requireRole(Role.ADMIN);
         }
     }
 

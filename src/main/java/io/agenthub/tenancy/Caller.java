@@ -13,11 +13,6 @@ public record Caller(UUID userId, UUID organizationId, String subject, Role role
         }
     }
 
-    /** Viewers read only. */
-    public void requireWriter() {
-        requireRole(Role.MEMBER);
-    }
-
     public void requirePlatformAdmin() {
         if (!platformAdmin) {
             throw ApiException.forbidden("This needs a platform administrator.");

@@ -43,9 +43,25 @@ public class CallerFilter {
             }
             String workspace = workspaceContext(request.getHeaderString(config.workspaceHeader()));
             return callers.resolve(CallerService.Login.of(jwt, identity.getRoles(), config, workspace))
-                    .invoke(current::set)
+                    .invoke(caller -> {
+                        current.set(caller);
+                        refuseViewerWrites(caller, request);
+                    })
                     .replaceWithVoid();
         });
+    }
+
+    /**
+     * Viewers read only: one rule for every write, decided before the body is validated or anything
+     * is looked up. What is under /api/me concerns only the caller (signing out one's own session).
+     */
+    private static void refuseViewerWrites(Caller caller, ContainerRequestContext request) {
+        String method = request.getMethod();
+        boolean write = !(method.equals("GET") || method.equals("HEAD") || method.equals("OPTIONS"));
+        if (write && caller.role() == Role.VIEWER && !caller.platformAdmin()
+                && !request.getUriInfo().getPath().startsWith("/api/me/")) {
+            throw ApiException.forbidden("Viewers can read but not change anything.");
+        }
     }
 
     private String workspaceContext(String header) {

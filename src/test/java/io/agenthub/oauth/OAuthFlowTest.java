@@ -244,6 +244,22 @@ class OAuthFlowTest {
     }
 
     @Test
+    void aMemberDemotedToViewerCannotDisconnect() throws Exception {
+        String org = Tokens.unique("demoted-org");
+        Api owner = Api.signIn(Tokens.unique("owner"), org, "owner");
+        Api member = Api.signIn(Tokens.unique("member"), org, "member");
+        String configId = connect(member);
+        owner.request().body(Map.of("role", "viewer")).patch("/api/users/" + member.id()).then().statusCode(200);
+        int revokedBefore = fake.revoked().size();
+        member.request().delete("/api/mcp/configurations/" + configId + "/oauth")
+                .then().statusCode(403).contentType("application/problem+json");
+        member.request().post("/api/mcp/configurations/" + configId + "/oauth/authorize").then().statusCode(403);
+        assertThat(fake.revoked().size()).isEqualTo(revokedBefore);
+        member.request().get("/api/mcp/configurations/" + configId + "/oauth").then().statusCode(200)
+                .body("connected", equalTo(true));
+    }
+
+    @Test
     void brokenOrUnreachableServersAre502() {
         Api user = Api.signIn(Tokens.unique("user"), Tokens.unique("broken-org"), "owner");
         String unreachable = oauthConfiguration(user, "http://127.0.0.1:1/mcp");

@@ -3,6 +3,7 @@ package io.agenthub.tenancy;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.agenthub.testing.Api;
+import io.agenthub.testing.Operations;
 import io.agenthub.testing.Tokens;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -27,7 +29,7 @@ import io.restassured.response.Response;
 class TenantIsolationMatrixTest {
 
     static Api ownerA, adminA, memberA, viewerA, ownerB, memberB, platform;
-    static String orgA, orgB, memberAId, memberBId, promptB, mcpB, personalMcpOwnerA, b;
+    static String orgA, orgB, memberAId, memberBId, promptB, mcpB, chatB, userSessionB, personalMcpOwnerA, b;
 
     @BeforeEach
     void world() {
@@ -51,6 +53,9 @@ class TenantIsolationMatrixTest {
                 .post("/api/system-prompts").then().statusCode(201).extract().path("id");
         mcpB = ownerB.request().body(Map.of("scope", "organization", "name", "secret-b-server", "transport", "http",
                 "url", "https://b.example/mcp")).post("/api/mcp/configurations").then().statusCode(201).extract().path("id");
+        chatB = ownerB.request().body(Map.of("agent", "droid", "model", "gpt-4", "title", "secret-b-chat"))
+                .post("/api/chat/sessions").then().statusCode(201).extract().path("id");
+        userSessionB = ownerB.request().get("/api/me/sessions").then().statusCode(200).extract().path("items[0].id");
         personalMcpOwnerA = ownerA.request().body(Map.of("scope", "personal", "name", "owner-a-private", "transport", "stdio",
                 "command", "npx")).post("/api/mcp/configurations").then().statusCode(201).extract().path("id");
     }
@@ -100,22 +105,30 @@ class TenantIsolationMatrixTest {
         }
     }
 
+    /** Every documented operation, any id; writes carry an empty object, since authentication comes first. */
     List<Call> allEndpoints() {
         String any = "00000000-0000-0000-0000-000000000001";
-        return List.of(get("/api/me"), get("/api/me/sessions"), call("DELETE", "/api/me/sessions/" + any, null),
-                get("/api/organizations/current"), call("PATCH", "/api/organizations/current", Map.of("name", "x")),
-                get("/api/admin/organizations"), call("POST", "/api/admin/organizations", Map.of("name", "x", "slug", "x")),
-                get("/api/admin/organizations/" + any), call("POST", "/api/admin/organizations/" + any + "/suspend", Map.of()),
-                get("/api/users"), get("/api/users/" + any), call("PATCH", "/api/users/" + any, Map.of("role", "member")),
-                get("/api/system-prompts"), get("/api/system-prompts/effective"), get("/api/system-prompts/" + any),
-                call("POST", "/api/system-prompts", Map.of("scope", "user", "name", "n", "content", "c")),
-                call("PATCH", "/api/system-prompts/" + any, Map.of("name", "n")), call("DELETE", "/api/system-prompts/" + any, null),
-                get("/api/mcp/configurations"), get("/api/mcp/configurations/effective"),
-                get("/api/mcp/configurations/effective/export"), get("/api/mcp/configurations/" + any),
-                call("POST", "/api/mcp/configurations", Map.of("scope", "personal", "name", "n", "transport", "stdio", "command", "c")),
-                call("PATCH", "/api/mcp/configurations/" + any, Map.of("enabled", false)),
-                call("DELETE", "/api/mcp/configurations/" + any, null),
-                get("/api/audit-logs"), get("/api/admin/audit-log"));
+        return Operations.api().stream()
+                .map(op -> new Call(op.method(), op.path(p -> any), op.write() ? Map.of() : null))
+                .toList();
+    }
+
+    @Test
+    void viewersAreRefusedEveryWriteBeforeAnythingIsLookedUp() {
+        String unknown = "00000000-0000-0000-0000-0000000000aa";
+        for (Operations.Operation op : Operations.api()) {
+            if (!op.write()) {
+                continue;
+            }
+            Response response = new Call(op.method(), op.path(p -> p.equals("name") ? "droid" : unknown), Map.of()).by(viewerA);
+            if (op.template().startsWith("/api/me/")) {
+                // signing out one's own session is not a change to the organisation
+                assertThat(response.statusCode()).as(op.toString()).isEqualTo(404);
+            } else {
+                assertThat(response.statusCode()).as(op + " -> " + response.asString()).isEqualTo(403);
+            }
+            assertThat(response.contentType()).startsWith("application/problem+json");
+        }
     }
 
     @Test
@@ -173,26 +186,52 @@ class TenantIsolationMatrixTest {
         }
     }
 
+    /**
+     * Organisation B's resource for each operation with an id in its path, by path prefix. A new
+     * operation whose path matches none fails the test until it is added here.
+     */
+    String resourceOfB(Operations.Operation op, String parameter) {
+        String t = op.template();
+        if (parameter.equals("name") || parameter.equals("model")) {
+            return parameter.equals("name") ? "droid" : "gpt-4"; // the agent catalogue is shared by every organisation
+        }
+        if (t.startsWith("/api/users/")) {
+            return memberBId;
+        }
+        if (t.startsWith("/api/system-prompts/")) {
+            return promptB;
+        }
+        if (t.startsWith("/api/mcp/configurations/")) {
+            return mcpB;
+        }
+        if (t.startsWith("/api/chat/sessions/")) {
+            return chatB;
+        }
+        if (t.startsWith("/api/me/sessions/")) {
+            return userSessionB;
+        }
+        if (t.startsWith("/api/admin/organizations/")) {
+            return orgB;
+        }
+        throw new AssertionError("no resource of organisation B for " + op + "; add one to resourceOfB");
+    }
+
     @Test
     void anotherOrganisationsResourcesAreNotFound() {
+        List<Operations.Operation> withIds = Operations.api().stream()
+                .filter(op -> op.parameters().stream().anyMatch(p -> !p.equals("name") && !p.equals("model")))
+                .toList();
+        assertThat(withIds).hasSizeGreaterThan(10);
         for (Api a : List.of(ownerA, adminA, memberA, viewerA)) {
-            List<Call> probes = new ArrayList<>(List.of(
-                    get("/api/users/" + memberBId),
-                    call("PATCH", "/api/users/" + memberBId, Map.of("role", "viewer")),
-                    get("/api/system-prompts/" + promptB),
-                    call("PATCH", "/api/system-prompts/" + promptB, Map.of("content", "pwned")),
-                    call("DELETE", "/api/system-prompts/" + promptB, null),
-                    get("/api/mcp/configurations/" + mcpB),
-                    call("PATCH", "/api/mcp/configurations/" + mcpB, Map.of("enabled", false)),
-                    call("DELETE", "/api/mcp/configurations/" + mcpB, null)));
-            for (Call probe : probes) {
-                Response r = probe.by(a);
-                assertThat(r.statusCode()).as(a.subject() + " " + probe).isIn(403, 404);
-                // a caller without the role gets 403 whatever the id; one with it must not learn the id exists
-                if (a == ownerA || a == adminA || probe.method().equals("GET")) {
-                    assertThat(r.statusCode()).as(a.subject() + " " + probe).isEqualTo(404);
+            for (Operations.Operation op : withIds) {
+                Response r = new Call(op.method(), op.path(p -> resourceOfB(op, p)), op.write() ? Map.of() : null).by(a);
+                // 400 is a body refused before any lookup; 403 a role refused whatever the id
+                assertThat(r.statusCode()).as(a.subject() + " " + op + " -> " + r.asString()).isIn(400, 403, 404);
+                // a caller who may read must not learn that B's id exists
+                if (!op.template().startsWith("/api/admin/") && (a == ownerA || a == adminA || !op.write())) {
+                    assertThat(r.statusCode()).as(a.subject() + " " + op + " -> " + r.asString()).isIn(400, 404);
                 }
-                assertThat(r.asString()).doesNotContain("secret-b-");
+                assertThat(r.asString()).doesNotContain("secret-b-").doesNotContain("B only");
             }
         }
         // a colleague's personal configuration is as invisible as another organisation's
@@ -201,6 +240,8 @@ class TenantIsolationMatrixTest {
         ownerB.request().get("/api/system-prompts/" + promptB).then().statusCode(200).body("content", equalTo("B only"));
         ownerB.request().get("/api/mcp/configurations/" + mcpB).then().statusCode(200).body("enabled", equalTo(true));
         ownerB.request().get("/api/users/" + memberBId).then().statusCode(200).body("role", equalTo("member"));
+        ownerB.request().get("/api/chat/sessions/" + chatB).then().statusCode(200).body("title", equalTo("secret-b-chat"));
+        ownerB.request().get("/api/me/sessions").then().statusCode(200).body("items.id", hasItem(userSessionB));
     }
 
     @Test
