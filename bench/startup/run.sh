@@ -27,11 +27,6 @@ if [ ! -f "$OUT/jvm/quarkus-run.jar" ]; then
     ./mvnw -B -q package -DskipTests
     rm -rf "$OUT/jvm" && cp -a target/quarkus-app "$OUT/jvm"
 fi
-if [ ! -f "$OUT/aot/app.aot" ]; then
-    echo "building the AOT-cached JVM build (JDK 25; the integration tests are the training run)"
-    JAVA_HOME=$JDK25 ./mvnw -B -q verify -Dunit-tests.skip=true -Dquarkus.package.jar.aot.enabled=true
-    rm -rf "$OUT/aot" && cp -a target/quarkus-app "$OUT/aot"
-fi
 if [ ! -x "$OUT/native/agent-hub" ]; then
     echo "building the native executable"
     if [ -z "${GRAALVM_HOME:-}" ]; then
@@ -39,6 +34,15 @@ if [ ! -x "$OUT/native/agent-hub" ]; then
     fi
     GRAALVM_HOME=$GRAALVM_HOME JAVA_HOME=$JDK25 ./mvnw -B -q package -Pnative -DskipTests
     mkdir -p "$OUT/native" && cp target/*-runner "$OUT/native/agent-hub"
+fi
+if [ ! -f "$OUT/aot/app.aot" ]; then
+    echo "building the AOT-cached JVM build (JDK 25; the integration tests are the training run)"
+    JAVA_HOME=$JDK25 ./mvnw -B -q verify -Dunit-tests.skip=true -Dquarkus.package.jar.aot.enabled=true
+    rm -rf "$OUT/aot" && cp -a target/quarkus-app "$OUT/aot"
+    # The JDK resolves classes of the cache to where training ran while that path still exists, so
+    # the copy would read whatever a later build left there; without it, the copy runs as the
+    # container image's does. Built last for the same reason.
+    rm -rf target/quarkus-app
 fi
 
 python3 bench/api/fake_openrouter.py "$FAKE_PORT" &

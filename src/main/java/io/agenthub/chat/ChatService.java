@@ -1,5 +1,6 @@
 package io.agenthub.chat;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -10,6 +11,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -38,6 +40,7 @@ import io.agenthub.tenancy.CurrentCaller;
 import io.agenthub.tenancy.TenantTransactions;
 import io.agenthub.web.ApiException;
 import io.agenthub.web.Cursor;
+import io.agenthub.web.DatabaseFailures;
 import io.agenthub.web.Disconnects;
 import io.agenthub.web.Page;
 import io.quarkus.arc.All;
@@ -57,6 +60,10 @@ import io.vertx.core.Vertx;
 public class ChatService {
 
     private static final Logger LOG = Logger.getLogger(ChatService.class);
+    /** About six seconds in all: a restart or a failover, not a long outage. */
+    private static final Duration CLOSING_FIRST_BACKOFF = Duration.ofMillis(250);
+    private static final Duration CLOSING_MAX_BACKOFF = Duration.ofSeconds(2);
+    private static final int CLOSING_RETRIES = 5;
 
     /** Rough size of a token, to cut history to the model's context budget without a tokenizer. */
     static final int CHARS_PER_TOKEN = 4;
@@ -396,7 +403,7 @@ public class ChatService {
 
     private Uni<ReplyView> finishSuccess(Caller caller, Turn turn, ChatProvider.Reply reply, long latencyMs, Long ttftMs,
             long overheadMs, int attempts, boolean streamed) {
-        return transactions.inTransaction(caller, () -> {
+        return closing(() -> transactions.inTransaction(caller, () -> {
             ChatMessage assistant = message(caller, turn.sessionId(), "assistant", reply.text(), "complete");
             assistant.inputTokens = reply.inputTokens();
             assistant.outputTokens = reply.outputTokens();
@@ -408,7 +415,7 @@ public class ChatService {
                     .chain(() -> messages.findById(turn.userMessageId()))
                     .map(user -> new ReplyView(MessageView.of(user), MessageView.of(assistant), turn.executionId(), "success",
                             new Usage(reply.inputTokens(), reply.outputTokens()), latencyMs, overheadMs, turn.fallbackModel()));
-        }).call(guards::persistTransitions);
+        })).call(guards::persistTransitions);
     }
 
     private Uni<ReplyView> finishFailure(Caller caller, Turn turn, Throwable failure, long latencyMs, long overheadMs, int attempts) {
@@ -427,14 +434,25 @@ public class ChatService {
                 : failure instanceof CircuitBreakerOpenException ? "circuit_open"
                 : failure instanceof BulkheadException ? "bulkhead_full"
                 : failure instanceof TimeoutException ? "timeout" : "internal_error";
-        return transactions.inTransaction(caller, () -> {
+        return closing(() -> transactions.inTransaction(caller, () -> {
             ChatMessage assistant = message(caller, turn.sessionId(), "assistant", partial, partial.isEmpty() ? "failed" : "partial");
             return messages.persistAndFlush(assistant)
                     .chain(() -> Panache.getSession().chain(s -> recorder.finish(s, turn.executionId(), turn.target().agent().name,
                             turn.target().model().name, new ExecutionRecorder.Outcome(status, assistant.id, latencyMs, ttftMs,
                                     overheadMs, null, null, attempts, code, error.getMessage(), streamed))))
                     .chain(() -> touch(turn.sessionId()));
-        }).chain(guards::persistTransitions).replaceWith(error);
+        })).chain(guards::persistTransitions).replaceWith(error);
+    }
+
+    /**
+     * The write that ends a turn must land: through a database restart or a dropped connection it
+     * is retried, each time in a new transaction. What still cannot be written leaves the execution
+     * running, and housekeeping ends it as abandoned.
+     */
+    private static <T> Uni<T> closing(Supplier<Uni<T>> write) {
+        return Uni.createFrom().deferred(write::get)
+                .onFailure(DatabaseFailures::unavailable).retry()
+                .withBackOff(CLOSING_FIRST_BACKOFF, CLOSING_MAX_BACKOFF).atMost(CLOSING_RETRIES);
     }
 
     private static ApiException clientError(Turn turn, Throwable failure) {

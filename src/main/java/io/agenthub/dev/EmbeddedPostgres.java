@@ -58,7 +58,7 @@ public final class EmbeddedPostgres {
         }
     }
 
-    /** Where this class loader's server lives, so a test can take it down and bring it back. */
+    /** Where this JVM's server lives, so a test can take it down and bring it back. */
     private record Installation(Path binaries, Path data, RunAs runAs, int port) {
     }
 
@@ -67,7 +67,7 @@ public final class EmbeddedPostgres {
     private EmbeddedPostgres() {
     }
 
-    /** Stops the server this class loader started ({@code pg_ctl stop -m fast}): a database outage. */
+    /** Stops the server this JVM started ({@code pg_ctl stop -m fast}): a database outage. */
     public static synchronized void stopForOutage() throws IOException, InterruptedException {
         Installation server = installation();
         run(server.runAs().command(server.binaries().resolve("bin/pg_ctl").toString(), "-D", server.data().toString(),
@@ -80,10 +80,17 @@ public final class EmbeddedPostgres {
         startServer(server.binaries(), server.data(), server.runAs(), server.port());
     }
 
-    private static Installation installation() {
-        if (installed == null) {
-            throw new IllegalStateException("no embedded PostgreSQL was started by this class loader");
+    /** The server started by this JVM, whichever class loader (the application's or the tests') started it. */
+    private static Installation installation() throws IOException, InterruptedException {
+        if (installed != null) {
+            return installed;
         }
+        String binaries = System.getProperty(PROPERTY_PREFIX + "binaries");
+        if (binaries == null) {
+            throw new IllegalStateException("no embedded PostgreSQL was started by this JVM");
+        }
+        installed = new Installation(Path.of(binaries), Path.of(System.getProperty(PROPERTY_PREFIX + "data")), RunAs.detect(),
+                Integer.parseInt(System.getProperty(PROPERTY_PREFIX + "port")));
         return installed;
     }
 
@@ -130,6 +137,8 @@ public final class EmbeddedPostgres {
             }
             remember(server);
             installed = new Installation(binaries, data, runAs, server.port());
+            System.setProperty(PROPERTY_PREFIX + "binaries", binaries.toString());
+            System.setProperty(PROPERTY_PREFIX + "data", data.toString());
             Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(binaries, data, runAs, persistent ? null : secrets),
                     "embedded-postgres-stop"));
             LOG.infof("Embedded PostgreSQL on 127.0.0.1:%d (data %s, %s) ready in %d ms", server.port(), data,

@@ -1,6 +1,7 @@
 package io.agenthub.executions;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -45,8 +46,12 @@ public class ExecutionRecorder {
     private final MeterRegistry meters;
     private final Map<UUID, Running> running = new ConcurrentHashMap<>();
 
+    private final Counter abandoned;
+
     public ExecutionRecorder(MeterRegistry meters) {
         this.meters = meters;
+        this.abandoned = Counter.builder("agent_hub_executions_abandoned")
+                .description("Executions ended by housekeeping because their turn could not record its end").register(meters);
     }
 
     /** How an execution ended. {@code status}: success, error, timeout, cancelled or rejected. */
@@ -118,10 +123,39 @@ public class ExecutionRecorder {
                 .replaceWithVoid();
     }
 
-    private void meter(String agent, String model, Outcome o) {
+    /**
+     * Ends executions whose turn could not record its end (the closing write failed even after its
+     * retries) once they are past their agent's longest possible call plus {@code after}: as an
+     * error with code {@code abandoned}, counted like any other outcome. Runs in a system context.
+     */
+    public Uni<Integer> reapAbandoned(Mutiny.Session session, Duration after) {
+        return session.createNativeQuery("""
+                UPDATE agent_executions e SET status = 'error', completed_at = now(),
+                    latency_ms = LEAST(EXTRACT(EPOCH FROM now() - e.started_at) * 1000, 2147483647)::integer,
+                    error_code = 'abandoned',
+                    error_message = 'The turn ended without recording its result; closed by housekeeping.'
+                FROM agents a, models m
+                WHERE a.id = e.agent_id AND m.id = e.model_id AND e.status = 'running'
+                  AND e.started_at < now() - make_interval(secs => a.request_timeout_ms * (a.max_retries + 1) / 1000.0
+                                                                   + :after)
+                RETURNING a.name, m.name""", Object[].class)
+                .setParameter("after", after.toSeconds())
+                .getResultList()
+                .invoke(rows -> rows.forEach(row -> {
+                    abandoned.increment();
+                    outcome((String) row[0], (String) row[1], "error");
+                }))
+                .map(List::size);
+    }
+
+    private void outcome(String agent, String model, String status) {
         Counter.builder("agent_hub_executions").description("Finished executions by outcome")
-                .tag("agent", agent).tag("model", model).tag("outcome", o.status())
+                .tag("agent", agent).tag("model", model).tag("outcome", status)
                 .register(meters).increment();
+    }
+
+    private void meter(String agent, String model, Outcome o) {
+        outcome(agent, model, o.status());
         llmTimer("agent_hub_execution_latency", "Upstream call duration, retries included", agent, model)
                 .record(Duration.ofMillis(o.latencyMs()));
         if (o.timeToFirstTokenMs() != null) {

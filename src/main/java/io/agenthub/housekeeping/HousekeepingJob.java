@@ -8,9 +8,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import io.agenthub.executions.ExecutionRecorder;
+import io.agenthub.executions.ExecutionsConfig;
 import io.agenthub.oauth.TokenCipher;
 import io.agenthub.oauth.OAuthConfig;
 import io.agenthub.tenancy.TenantTransactions;
+import io.agenthub.web.DatabaseFailures;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -19,8 +22,10 @@ import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 
 /**
- * Removes expired sessions, OAuth states and dead OAuth tokens, and re-encrypts tokens made with a
- * retired key. Every replica schedules it; a transaction-scoped advisory lock lets one run at a time.
+ * Removes expired sessions, OAuth states and dead OAuth tokens, re-encrypts tokens made with a
+ * retired key, and ends executions abandoned by turns that could not record their end. Runs soon
+ * after start and then periodically; every replica schedules it, and a transaction-scoped advisory
+ * lock lets one run at a time.
  */
 @ApplicationScoped
 @Startup
@@ -33,13 +38,18 @@ public class HousekeepingJob {
     private final TenantTransactions transactions;
     private final TokenCipher cipher;
     private final OAuthConfig config;
+    private final ExecutionRecorder recorder;
+    private final ExecutionsConfig executions;
     private final Map<String, Counter> cleaned = new HashMap<>();
     private final Counter reencrypted;
 
-    public HousekeepingJob(TenantTransactions transactions, TokenCipher cipher, OAuthConfig config, MeterRegistry meters) {
+    public HousekeepingJob(TenantTransactions transactions, TokenCipher cipher, OAuthConfig config, ExecutionRecorder recorder,
+            ExecutionsConfig executions, MeterRegistry meters) {
         this.transactions = transactions;
         this.cipher = cipher;
         this.config = config;
+        this.recorder = recorder;
+        this.executions = executions;
         // registered up front so dashboards and alerts see zeros rather than no series
         for (String kind : List.of("sessions", "oauth_states", "oauth_tokens")) {
             cleaned.put(kind, Counter.builder("agent_hub_cleanup_rows").description("Expired rows removed by housekeeping")
@@ -49,15 +59,19 @@ public class HousekeepingJob {
                 .description("OAuth token rows moved to the primary encryption key").register(meters);
     }
 
-    public record Result(boolean ran, int sessions, int states, int tokens, int reencrypted) {
+    public record Result(boolean ran, int sessions, int states, int tokens, int reencrypted, int abandonedExecutions) {
     }
 
-    @Scheduled(every = "${agent-hub.oauth.housekeeping.every}", delayed = "30s",
+    @Scheduled(every = "${agent-hub.oauth.housekeeping.every}", delayed = "10s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> scheduled() {
         return run().replaceWithVoid()
                 .onFailure().recoverWithUni(e -> {
-                    LOG.errorf(e, "Housekeeping failed");
+                    if (DatabaseFailures.unavailable(e)) {
+                        LOG.warnf("Housekeeping skipped, the database is unavailable: %s", e.getMessage());
+                    } else {
+                        LOG.errorf(e, "Housekeeping failed");
+                    }
                     return Uni.createFrom().voidItem();
                 });
     }
@@ -67,13 +81,15 @@ public class HousekeepingJob {
                 .createNativeQuery("SELECT pg_try_advisory_xact_lock(" + LOCK + ")", Boolean.class).getSingleResult()
                 .chain(locked -> {
                     if (!locked) {
-                        return Uni.createFrom().item(new Result(false, 0, 0, 0, 0));
+                        return Uni.createFrom().item(new Result(false, 0, 0, 0, 0, 0));
                     }
                     return count(session, "cleanup_expired_sessions")
                             .chain(sessions -> count(session, "cleanup_expired_oauth_states")
                                     .chain(states -> count(session, "cleanup_expired_oauth_tokens")
                                             .chain(tokens -> cipher.rotate(session, config.housekeeping().rotationBatch())
-                                                    .map(rotated -> new Result(true, sessions, states, tokens, rotated)))));
+                                                    .chain(rotated -> recorder.reapAbandoned(session, executions.abandonAfter())
+                                                            .map(abandoned -> new Result(true, sessions, states, tokens, rotated,
+                                                                    abandoned))))));
                 })))
                 .invoke(result -> {
                     if (result.ran()) {
@@ -81,8 +97,13 @@ public class HousekeepingJob {
                         cleaned.get("oauth_states").increment(result.states());
                         cleaned.get("oauth_tokens").increment(result.tokens());
                         reencrypted.increment(result.reencrypted());
-                        LOG.infof("Housekeeping removed %d sessions, %d OAuth states, %d OAuth tokens; re-encrypted %d",
-                                result.sessions(), result.states(), result.tokens(), result.reencrypted());
+                        LOG.infof("Housekeeping removed %d sessions, %d OAuth states, %d OAuth tokens; re-encrypted %d; "
+                                + "ended %d abandoned executions", result.sessions(), result.states(), result.tokens(),
+                                result.reencrypted(), result.abandonedExecutions());
+                        if (result.abandonedExecutions() > 0) {
+                            LOG.warnf("%d executions could not record their end and were closed as abandoned",
+                                    result.abandonedExecutions());
+                        }
                     }
                 });
     }

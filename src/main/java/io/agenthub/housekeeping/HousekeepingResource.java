@@ -41,6 +41,6 @@ public class HousekeepingResource {
         caller.requirePlatformAdmin();
         return job.run().call(result -> transactions.inTransaction(() -> audit.recordAdmin(caller.userId(),
                 caller.organizationId(), "housekeeping.run", "housekeeping", null,
-                Map.of("ran", result.ran(), "reencrypted", result.reencrypted()))));
+                Map.of("ran", result.ran(), "reencrypted", result.reencrypted(), "abandonedExecutions", result.abandonedExecutions()))));
     }
 }

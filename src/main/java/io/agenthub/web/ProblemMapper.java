@@ -1,6 +1,5 @@
 package io.agenthub.web;
 
-import java.net.ConnectException;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,7 +28,6 @@ import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
 import io.vertx.pgclient.PgException;
-import io.vertx.sqlclient.ClosedConnectionException;
 
 /**
  * The one exception mapper: every failure leaves as {@code application/problem+json} (RFC 9457)
@@ -139,8 +137,7 @@ public class ProblemMapper {
         SQLException jdbc = cause(e, SQLException.class);
         String state = db != null ? db.getSqlState() : jdbc != null ? jdbc.getSQLState() : null;
         if (state != null) {
-            // 08: connection exceptions; 57P01-57P03: shutting down, crashed, starting up; 53300: too many connections
-            if (state.startsWith("08") || state.startsWith("57P") || state.equals("53300")) {
+            if (DatabaseFailures.unavailable(e)) {
                 return databaseUnavailable(e);
             }
             if (state.equals("23505")) {
@@ -164,7 +161,7 @@ public class ProblemMapper {
         if (api != null) {
             return api(api);
         }
-        if (cause(e, ConnectException.class) != null || cause(e, ClosedConnectionException.class) != null) {
+        if (DatabaseFailures.unavailable(e)) {
             return databaseUnavailable(e);
         }
         LOG.errorf(e, "Unexpected failure of request %s", request.requestId());

@@ -1,0 +1,32 @@
+package io.agenthub.web;
+
+import java.net.ConnectException;
+import java.sql.SQLException;
+
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.ClosedConnectionException;
+
+/**
+ * Which failures mean the database is out of reach for now (stopped, starting, restarting, out of
+ * connections, a dropped connection) rather than refusing what was asked: worth a retry, and for
+ * the client a 503 rather than a 500.
+ */
+public final class DatabaseFailures {
+
+    private DatabaseFailures() {
+    }
+
+    public static boolean unavailable(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String state = t instanceof PgException pg ? pg.getSqlState() : t instanceof SQLException sql ? sql.getSQLState() : null;
+            // 08: connection exceptions; 57P01-57P03: shutting down, crashed, starting up; 53300: too many connections
+            if (state != null && (state.startsWith("08") || state.startsWith("57P") || state.equals("53300"))) {
+                return true;
+            }
+            if (t instanceof ConnectException || t instanceof ClosedConnectionException) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
