@@ -2,11 +2,16 @@ package io.agenthub.mcp;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
+
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+
+import io.agenthub.web.ClearableText;
 
 /**
  * Body of create (all required fields) and update (only the fields to change). {@code scope} is
@@ -26,9 +31,12 @@ public record McpConfigurationRequest(
         @Valid OAuthSettings oauth,
         Boolean enabled) {
 
-    /** Client settings for MCP servers that are OAuth 2.1 resource servers; endpoints are discovered when omitted. */
+    /**
+     * Client settings for MCP servers that are OAuth 2.1 resource servers; endpoints are discovered
+     * when omitted. {@code clientId}: absent leaves it, null clears it (to register dynamically again).
+     */
     public record OAuthSettings(
-            @Size(max = 512) String clientId,
+            @JsonDeserialize(using = ClearableText.class) Optional<@Size(min = 1, max = 512) String> clientId,
             @Size(max = 2048) String scopes,
             @Size(max = 2048) String issuer,
             @Pattern(regexp = "^https?://\\S+$") String authorizationEndpoint,

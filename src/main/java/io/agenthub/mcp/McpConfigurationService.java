@@ -27,6 +27,9 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class McpConfigurationService {
 
+    /** The audit entry of a new URL that resets what was discovered, registered and connected for the old one. */
+    private static final String OAUTH_RESET = "oauth";
+
     /** What a caller may see: the organisation's shared configurations and their own personal ones. */
     private static final String VISIBLE = "organizationId = :org and (userId is null or userId = :user)";
 
@@ -116,10 +119,10 @@ public class McpConfigurationService {
         if (request.scope() != null) {
             throw ApiException.invalidField("scope", "cannot be changed; create a new configuration instead");
         }
+        Map<String, Object> changes = new LinkedHashMap<>();
         return transactions.inTransaction(() -> find(caller, id).chain(config -> {
             requireWrite(caller, config);
             String oldName = config.name;
-            Map<String, Object> changes = new LinkedHashMap<>();
             apply(config, request, changes);
             validate(config);
             if (changes.isEmpty()) {
@@ -129,7 +132,18 @@ public class McpConfigurationService {
             return unique.chain(() -> configurations.flush())
                     .chain(() -> audit.record("mcp_configuration.update", "mcp_configuration", config.id, changes))
                     .replaceWith(() -> McpConfigurationView.of(config));
-        }));
+        })).call(view -> changes.containsKey(OAUTH_RESET) ? forgetConnections(id) : Uni.createFrom().voidItem());
+    }
+
+    /**
+     * Every user's tokens for a configuration that now points at another server: they were issued
+     * for the old one. As the system, since an organisation's configuration has connections of
+     * users other than the administrator changing it.
+     */
+    private Uni<Void> forgetConnections(UUID id) {
+        return transactions.asSystem(() -> Panache.getSession().chain(s -> s.createNativeQuery(
+                "DELETE FROM mcp_oauth_tokens WHERE mcp_configuration_id = :id").setParameter("id", id).executeUpdate()))
+                .replaceWithVoid();
     }
 
     public Uni<Void> delete(UUID id) {
@@ -201,7 +215,22 @@ public class McpConfigurationService {
         set(r.name(), c.name, v -> c.name = v, "name", changes, v -> v);
         set(r.description(), c.description, v -> c.description = v, "description", changes, v -> "changed");
         set(r.transport(), c.transport, v -> c.transport = v, "transport", changes, v -> v);
-        set(r.url(), c.url, v -> c.url = v, "url", changes, v -> v);
+        if (r.url() != null && !r.url().equals(c.url)) {
+            c.url = r.url();
+            changes.put("url", r.url());
+            if (c.oauthAuthorizationEndpoint != null || c.oauthClientId != null || c.oauthResource != null) {
+                // another server: what was discovered and registered for the old one does not apply
+                c.oauthIssuer = null;
+                c.oauthAuthorizationEndpoint = null;
+                c.oauthTokenEndpoint = null;
+                c.oauthRevocationEndpoint = null;
+                c.oauthRegistrationEndpoint = null;
+                c.oauthResource = null;
+                c.oauthClientId = null;
+                forgetClient(c);
+                changes.put(OAUTH_RESET, "discovery, registration and connections reset");
+            }
+        }
         set(r.command(), c.command, v -> c.command = v, "command", changes, v -> v);
         if (r.args() != null && !r.args().equals(List.of(c.args))) {
             c.args = r.args().toArray(String[]::new);
@@ -213,7 +242,11 @@ public class McpConfigurationService {
         set(r.enabled(), c.enabled, v -> c.enabled = v, "enabled", changes, v -> v);
         McpConfigurationRequest.OAuthSettings o = r.oauth();
         if (o != null) {
-            set(o.clientId(), c.oauthClientId, v -> c.oauthClientId = v, "oauth.clientId", changes, v -> v);
+            if (o.clientId() != null && !Objects.equals(o.clientId().orElse(null), c.oauthClientId)) {
+                forgetClient(c);
+                c.oauthClientId = o.clientId().orElse(null);
+                changes.put("oauth.clientId", c.oauthClientId == null ? "cleared" : c.oauthClientId);
+            }
             set(o.scopes(), c.oauthScopes, v -> c.oauthScopes = v, "oauth.scopes", changes, v -> v);
             set(o.issuer(), c.oauthIssuer, v -> c.oauthIssuer = v, "oauth.issuer", changes, v -> v);
             set(o.authorizationEndpoint(), c.oauthAuthorizationEndpoint, v -> c.oauthAuthorizationEndpoint = v,
@@ -227,6 +260,11 @@ public class McpConfigurationService {
             set(o.resource(), c.oauthResource, v -> c.oauthResource = v, "oauth.resource", changes, v -> v);
             set(o.extraParams(), c.oauthExtraParams, v -> c.oauthExtraParams = v, "oauth.extraParams", changes, v -> v.keySet());
         }
+    }
+
+    private static void forgetClient(McpConfiguration c) {
+        c.oauthClientSecretEncrypted = null;
+        c.oauthKeyId = null;
     }
 
     private static <T> void set(T value, T old, java.util.function.Consumer<T> setter, String field, Map<String, Object> changes,

@@ -6,10 +6,19 @@ import java.util.Map;
 import io.smallrye.mutiny.Uni;
 
 /**
- * Fresh credentials for the caller's own OAuth connections, by configuration name, as HTTP
- * headers. Implemented by the OAuth room, so MCP configurations need not know how tokens live.
+ * Fresh credentials for the caller's own OAuth connections, by configuration name. Implemented by
+ * the OAuth room, so MCP configurations need not know how tokens live.
  */
 public interface McpCredentials {
 
-    Uni<Map<String, Map<String, String>>> headers(List<McpConfiguration> configurations);
+    /**
+     * One answer per OAuth configuration, each standing alone: a connection that cannot give a
+     * token (not connected, to authorize again, its authorization server out of reach) is reported
+     * with its status and no headers, and the others are unaffected.
+     */
+    Uni<Map<String, Connection>> connections(List<McpConfiguration> configurations);
+
+    /** {@code status}: connected, not_connected, needs_reauth or unavailable. */
+    record Connection(String status, Map<String, String> headers) {
+    }
 }

@@ -15,7 +15,7 @@ public final class McpExport {
     private McpExport() {
     }
 
-    public static Map<String, Object> of(List<McpConfiguration> configurations, Map<String, Map<String, String>> extraHeaders) {
+    public static Map<String, Object> of(List<McpConfiguration> configurations, Map<String, McpCredentials.Connection> connections) {
         Map<String, Object> servers = new LinkedHashMap<>();
         configurations.stream().sorted(McpConfigurationService.byName()).forEach(c -> {
             Map<String, Object> server = new LinkedHashMap<>();
@@ -34,9 +34,15 @@ public final class McpExport {
                 if (c.headers != null) {
                     c.headers.keySet().forEach(h -> headers.put(h, "${" + variable(c.name, h) + "}"));
                 }
-                headers.putAll(extraHeaders.getOrDefault(c.name, Map.of()));
+                McpCredentials.Connection connection = connections.get(c.name);
+                if (connection != null) {
+                    headers.putAll(connection.headers());
+                }
                 if (!headers.isEmpty()) {
                     server.put("headers", headers);
+                }
+                if (connection != null) {
+                    server.put("connectionStatus", connection.status());
                 }
             }
             servers.put(c.name, server);

@@ -21,10 +21,14 @@ public class McpExportService {
         this.credentials = credentials;
     }
 
-    /** With {@code includeSecrets}, OAuth servers the caller connected get an Authorization header with a fresh token. */
+    /**
+     * With {@code includeSecrets}, OAuth servers the caller connected get an Authorization header
+     * with a fresh token, and every OAuth server its connection status.
+     */
     public Uni<Map<String, Object>> export(boolean includeSecrets) {
         return transactions.inTransaction(() -> configurations.effectiveInTransaction())
-                .chain(list -> (includeSecrets ? credentials.headers(list) : Uni.createFrom().item(Map.<String, Map<String, String>>of()))
-                        .map(headers -> McpExport.of(list, headers)));
+                .chain(list -> (includeSecrets ? credentials.connections(list)
+                        : Uni.createFrom().item(Map.<String, McpCredentials.Connection>of()))
+                        .map(connections -> McpExport.of(list, connections)));
     }
 }

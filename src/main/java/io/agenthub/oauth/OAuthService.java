@@ -62,16 +62,18 @@ public class OAuthService {
     }
 
     /** What an authorization needs from a configuration, copied out of the transaction. */
-    record Client(UUID configId, String mcpUrl, String clientId, String scopes, String authorizationEndpoint,
+    record Client(UUID configId, String mcpUrl, String clientId, String scopes, String issuer, String authorizationEndpoint,
             String tokenEndpoint, String revocationEndpoint, String registrationEndpoint, String resource,
             Map<String, String> extraParams) {
 
-        boolean needsDiscovery() {
-            return authorizationEndpoint == null || tokenEndpoint == null || (clientId == null && registrationEndpoint == null);
+        /** Endpoints to discover, or no client yet (never registered, or the registration was refused and forgotten). */
+        boolean needsSetup() {
+            return authorizationEndpoint == null || tokenEndpoint == null || clientId == null;
         }
 
         static Client of(McpConfiguration c) {
-            return new Client(c.id, c.url, c.oauthClientId, c.oauthScopes, c.oauthAuthorizationEndpoint, c.oauthTokenEndpoint,
+            return new Client(c.id, c.url, c.oauthClientId, c.oauthScopes, c.oauthIssuer, c.oauthAuthorizationEndpoint,
+                    c.oauthTokenEndpoint,
                     c.oauthRevocationEndpoint, c.oauthRegistrationEndpoint, c.oauthResource,
                     c.oauthExtraParams == null ? Map.of() : Map.copyOf(c.oauthExtraParams));
         }
@@ -80,7 +82,7 @@ public class OAuthService {
     public Uni<AuthorizationView> authorize(UUID configId) {
         Caller caller = current.get();
         return transactions.inTransaction(() -> oauthConfiguration(configId).map(Client::of))
-                .chain(client -> client.needsDiscovery() ? discoverAndRegister(client) : Uni.createFrom().item(client))
+                .chain(client -> client.needsSetup() ? discoverAndRegister(client) : Uni.createFrom().item(client))
                 .chain(client -> {
                     String state = random();
                     String verifier = random();
@@ -130,6 +132,7 @@ public class OAuthService {
                                     .map(secret -> Map.entry(client, secret == null ? "" : secret))))
                             .chain(pair -> exchange(pair.getKey(), pair.getValue(), code, (String) row[1], (String) row[2],
                                     (String) row[3]))
+                            .onFailure(OAuthService::clientRefused).call(() -> forgetRegistration(configId))
                             .chain(tokens -> transactions.inTransaction(() -> Panache.getSession()
                                     .chain(session -> cipher.store(session, caller.organizationId(), caller.userId(), configId,
                                             tokens.accessToken(), tokens.refreshToken(), tokens.tokenType(), tokens.scope(),
@@ -163,6 +166,28 @@ public class OAuthService {
                 });
     }
 
+    /**
+     * The authorization server refused the stored client (it forgot a registration, say): when the
+     * server offers registration, the next authorization registers anew instead of sending the
+     * refused id for ever. A client id an administrator configured for a server without
+     * registration stays, for them to correct. Runs as the system: the configuration may be the
+     * organisation's, which the user cannot change.
+     */
+    Uni<Void> forgetRegistration(UUID configId) {
+        return transactions.asSystem(() -> Panache.getSession().chain(s -> s.createNativeQuery("""
+                UPDATE mcp_configurations
+                SET oauth_client_id = NULL, oauth_client_secret_encrypted = NULL, oauth_key_id = NULL
+                WHERE id = :id AND oauth_registration_endpoint IS NOT NULL""")
+                .setParameter("id", configId).executeUpdate()))
+                .invoke(n -> LOG.infof("MCP configuration %s: the authorization server refused its client; %s", configId,
+                        n == 1 ? "it registers again at the next authorization" : "the configured client id stays"))
+                .replaceWithVoid();
+    }
+
+    private static boolean clientRefused(Throwable e) {
+        return e instanceof OAuthUpstreamException u && "invalid_client".equals(u.oauthError());
+    }
+
     Uni<ConnectionView> statusInTransaction(UUID configId) {
         Caller caller = current.get();
         return Panache.getSession().chain(session -> session.createNativeQuery("""
@@ -194,7 +219,8 @@ public class OAuthService {
         Uni<Client> withEndpoints = client.authorizationEndpoint() != null && client.tokenEndpoint() != null
                 ? Uni.createFrom().item(client)
                 : discovery.discover(client.mcpUrl()).map(m -> new Client(client.configId(), client.mcpUrl(), client.clientId(),
-                        client.scopes() != null ? client.scopes() : m.scopes(), m.authorizationEndpoint(), m.tokenEndpoint(),
+                        client.scopes() != null ? client.scopes() : m.scopes(), m.issuer(), m.authorizationEndpoint(),
+                        m.tokenEndpoint(),
                         m.revocationEndpoint(), m.registrationEndpoint(),
                         client.resource() != null ? client.resource() : m.resource(), client.extraParams()));
         return withEndpoints.chain(c -> {
@@ -206,7 +232,7 @@ public class OAuthService {
             }
             return discovery.register(c.registrationEndpoint()).chain(registration -> transactions.inTransaction(
                     () -> Panache.getSession().chain(s -> cipher.storeClientSecret(s, c.configId(), registration.clientSecret())))
-                    .replaceWith(new Client(c.configId(), c.mcpUrl(), registration.clientId(), c.scopes(),
+                    .replaceWith(new Client(c.configId(), c.mcpUrl(), registration.clientId(), c.scopes(), c.issuer(),
                             c.authorizationEndpoint(), c.tokenEndpoint(), c.revocationEndpoint(), c.registrationEndpoint(),
                             c.resource(), c.extraParams())));
         });
@@ -216,6 +242,7 @@ public class OAuthService {
     private Uni<Void> remember(Client client) {
         return configurations.findVisible(client.configId()).invoke(c -> {
             c.oauthClientId = client.clientId();
+            c.oauthIssuer = client.issuer();
             c.oauthAuthorizationEndpoint = client.authorizationEndpoint();
             c.oauthTokenEndpoint = client.tokenEndpoint();
             c.oauthRevocationEndpoint = client.revocationEndpoint();

@@ -9,6 +9,8 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.jboss.logging.Logger;
+
 import io.agenthub.mcp.McpConfiguration;
 import io.agenthub.mcp.McpCredentials;
 import io.agenthub.tenancy.Caller;
@@ -31,6 +33,8 @@ import io.smallrye.mutiny.Uni;
 @Startup
 public class OAuthTokenService implements McpCredentials {
 
+    private static final Logger LOG = Logger.getLogger(OAuthTokenService.class);
+
     private final TenantTransactions transactions;
     private final CurrentCaller current;
     private final OAuthService oauth;
@@ -48,7 +52,7 @@ public class OAuthTokenService implements McpCredentials {
         this.cipher = cipher;
         this.config = config;
         // registered up front so dashboards and alerts see zeros rather than no series
-        for (String outcome : List.of("success", "invalid_grant", "error")) {
+        for (String outcome : List.of("success", "invalid_grant", "invalid_client", "error")) {
             refreshes.put(outcome, Counter.builder("agent_hub_oauth_refreshes").description("OAuth token refreshes by outcome")
                     .tag("outcome", outcome).register(meters));
         }
@@ -65,27 +69,50 @@ public class OAuthTokenService implements McpCredentials {
     }
 
     @Override
-    public Uni<Map<String, Map<String, String>>> headers(List<McpConfiguration> configurations) {
+    public Uni<Map<String, Connection>> connections(List<McpConfiguration> configurations) {
         Caller caller = current.get();
-        Uni<Map<String, Map<String, String>>> result = Uni.createFrom().item(new LinkedHashMap<>());
+        Uni<Map<String, Connection>> result = Uni.createFrom().item(new LinkedHashMap<>());
         for (McpConfiguration c : configurations) {
             if (!"oauth2".equals(c.authType)) {
                 continue;
             }
-            result = result.chain(headers -> transactions.inTransaction(
-                    () -> Panache.getSession().chain(s -> cipher.load(s, caller.userId(), c.id, false)))
-                    .chain(token -> token == null || !"active".equals(token.status()) ? Uni.createFrom().item(headers)
-                            : accessToken(c.id).map(access -> {
-                                headers.put(c.name, Map.of("Authorization", "Bearer " + access));
-                                return headers;
-                            })
-                            // a connection that needs re-authorisation is left out, not the whole export
-                            .onFailure(e -> e instanceof ApiException a && a.status() == 409).recoverWithItem(headers)));
+            result = result.chain(connections -> connection(caller, c).map(connection -> {
+                connections.put(c.name, connection);
+                return connections;
+            }));
         }
         return result;
     }
 
-    private record Outcome(String accessToken, String reauthReason) {
+    private Uni<Connection> connection(Caller caller, McpConfiguration c) {
+        return transactions.inTransaction(() -> Panache.getSession().chain(s -> cipher.load(s, caller.userId(), c.id, false)))
+                .chain(token -> {
+                    if (token == null) {
+                        return Uni.createFrom().item(new Connection("not_connected", Map.of()));
+                    }
+                    if (!"active".equals(token.status())) {
+                        return Uni.createFrom().item(new Connection("needs_reauth", Map.of()));
+                    }
+                    return accessToken(c.id).map(access -> new Connection("connected", Map.of("Authorization", "Bearer " + access)));
+                })
+                .onFailure().recoverWithItem(e -> {
+                    if (e instanceof ApiException a && a.status() == 409) {
+                        return new Connection("needs_reauth", Map.of());
+                    }
+                    LOG.warnf("MCP configuration %s exported without a token: %s", c.id, e.getMessage());
+                    return new Connection("unavailable", Map.of());
+                });
+    }
+
+    private record Outcome(String accessToken, String reauthReason, boolean forgetClient) {
+
+        Outcome(String accessToken, String reauthReason) {
+            this(accessToken, reauthReason, false);
+        }
+
+        Outcome forgettingClient() {
+            return new Outcome(accessToken, reauthReason, true);
+        }
     }
 
     private Uni<String> refresh(Caller caller, UUID configId) {
@@ -106,6 +133,11 @@ public class OAuthTokenService implements McpCredentials {
                                             count("invalid_grant");
                                             return needsReauth(s, token, "the authorization server rejected the refresh token");
                                         }
+                                        if ("invalid_client".equals(answer.error())) {
+                                            count("invalid_client");
+                                            return needsReauth(s, token, "the authorization server no longer knows this client")
+                                                    .map(Outcome::forgettingClient);
+                                        }
                                         OAuthService.Tokens tokens = OAuthService.tokens(answer, token.refreshToken());
                                         count("success");
                                         return cipher.refreshed(s, token.id(), tokens.accessToken(), tokens.refreshToken(),
@@ -113,6 +145,8 @@ public class OAuthTokenService implements McpCredentials {
                                                 .replaceWith(new Outcome(tokens.accessToken(), null));
                                     });
                         }))))
+                // in a transaction of its own, after the one that marked the connection
+                .call(outcome -> outcome.forgetClient() ? oauth.forgetRegistration(configId) : Uni.createFrom().voidItem())
                 .map(outcome -> {
                     if (outcome.reauthReason() != null) {
                         throw reauth();

@@ -2,8 +2,10 @@ package io.agenthub.oauth;
 
 import static io.agenthub.testing.Database.update;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.startsWith;
 
 import java.net.URI;
@@ -241,6 +243,104 @@ class OAuthFlowTest {
         user.request().get("/api/mcp/configurations/" + configId + "/oauth").then().body("connected", equalTo(false))
                 .body("status", equalTo("not_connected"));
         user.request().delete("/api/mcp/configurations/" + configId + "/oauth").then().statusCode(404);
+    }
+
+    static void expire(String configId) throws Exception {
+        Database.as(Caller.system(), c -> update(c, "UPDATE mcp_oauth_tokens SET expires_at = now() WHERE mcp_configuration_id = ?::uuid",
+                configId));
+    }
+
+    static Map<String, Map<String, Object>> exported(Api user) {
+        return user.request().get("/api/mcp/configurations/effective/export?includeSecrets=true").then().statusCode(200)
+                .extract().path("mcpServers");
+    }
+
+    @Test
+    void eachServerOfTheExportStandsAloneWhenARefreshFails() throws Exception {
+        Api user = Api.signIn(Tokens.unique("user"), Tokens.unique("export-org"), "owner");
+        String healthy = connect(user);
+        String expiring = connect(user);
+        user.request().body(Map.of("scope", "personal", "name", "plain", "transport", "http", "url", "https://plain.example/mcp"))
+                .post("/api/mcp/configurations").then().statusCode(201);
+        String healthyName = user.request().get("/api/mcp/configurations/" + healthy).then().extract().path("name");
+        String expiringName = user.request().get("/api/mcp/configurations/" + expiring).then().extract().path("name");
+        expire(expiring);
+        fake.tokenEndpointDown = true;
+        Map<String, Map<String, Object>> servers;
+        try {
+            servers = exported(user);
+        } finally {
+            fake.tokenEndpointDown = false;
+        }
+        assertThat(servers).containsKeys("plain", healthyName, expiringName);
+        assertThat(servers.get(healthyName)).containsEntry("connectionStatus", "connected").containsKey("headers");
+        assertThat(servers.get(expiringName)).containsEntry("connectionStatus", "unavailable").doesNotContainKey("headers");
+        assertThat(servers.get("plain")).doesNotContainKey("connectionStatus");
+        // an outage is not the user's to fix: the connection stays active and works once the server is back
+        user.request().get("/api/mcp/configurations/" + expiring + "/oauth").then().body("status", equalTo("active"));
+        assertThat(exported(user).get(expiringName)).containsEntry("connectionStatus", "connected");
+    }
+
+    @Test
+    void aForgottenClientMarksTheConnectionAndRegistersAgain() throws Exception {
+        Api user = Api.signIn(Tokens.unique("user"), Tokens.unique("forgot-org"), "owner");
+        String configId = connect(user);
+        String name = user.request().get("/api/mcp/configurations/" + configId).then().extract().path("name");
+        expire(configId);
+        fake.forgetClients();
+        assertThat(exported(user).get(name)).containsEntry("connectionStatus", "needs_reauth");
+        user.request().get("/api/mcp/configurations/" + configId + "/oauth").then().statusCode(200)
+                .body("status", equalTo("needs_reauth"))
+                .body("statusReason", equalTo("the authorization server no longer knows this client"));
+        user.request().get("/api/mcp/configurations/" + configId).then().body("oauth.clientId", nullValue());
+        int registrations = fake.registrations.get();
+        String url = authorize(user, configId);
+        assertThat(fake.registrations.get()).isEqualTo(registrations + 1);
+        callback(user, state(url), fake.approve(url)).then().statusCode(200).body("status", equalTo("active"));
+    }
+
+    @Test
+    void aClientForgottenDuringConsentIsRegisteredAgainNextTime() {
+        Api user = Api.signIn(Tokens.unique("user"), Tokens.unique("consent-org"), "owner");
+        String configId = oauthConfiguration(user, fake.mcpUrl);
+        String url = authorize(user, configId);
+        String code = fake.approve(url);
+        fake.forgetClients();
+        callback(user, state(url), code).then().statusCode(502).contentType("application/problem+json")
+                .body("oauthError", equalTo("invalid_client"));
+        user.request().get("/api/mcp/configurations/" + configId).then().body("oauth.clientId", nullValue());
+        String again = authorize(user, configId);
+        callback(user, state(again), fake.approve(again)).then().statusCode(200).body("connected", equalTo(true));
+    }
+
+    @Test
+    void aClientIdCanBeClearedButNotSetEmpty() {
+        Api user = Api.signIn(Tokens.unique("user"), Tokens.unique("clientid-org"), "owner");
+        String configId = oauthConfiguration(user, fake.mcpUrl);
+        user.request().body("{\"oauth\":{\"clientId\":\"\"}}").patch("/api/mcp/configurations/" + configId)
+                .then().statusCode(400).contentType("application/problem+json").body("errors[0].field", equalTo("oauth.clientId"));
+        user.request().body("{\"oauth\":{\"clientId\":\"my-client\"}}").patch("/api/mcp/configurations/" + configId)
+                .then().statusCode(200).body("oauth.clientId", equalTo("my-client"));
+        user.request().body("{\"oauth\":{\"scopes\":\"files:read\"}}").patch("/api/mcp/configurations/" + configId)
+                .then().statusCode(200).body("oauth.clientId", equalTo("my-client"));
+        user.request().body("{\"oauth\":{\"clientId\":null}}").patch("/api/mcp/configurations/" + configId)
+                .then().statusCode(200).body("oauth.clientId", nullValue());
+    }
+
+    @Test
+    void aNewUrlForgetsWhatWasDiscoveredRegisteredAndConnected() throws Exception {
+        Api user = Api.signIn(Tokens.unique("user"), Tokens.unique("newurl-org"), "owner");
+        String configId = connect(user);
+        user.request().get("/api/mcp/configurations/" + configId).then()
+                .body("oauth.issuer", equalTo(fake.issuer)).body("oauth.clientId", notNullValue())
+                .body("oauth.tokenEndpoint", notNullValue()).body("oauth.resource", equalTo(fake.mcpUrl));
+        user.request().body(Map.of("url", "https://elsewhere.example/mcp")).patch("/api/mcp/configurations/" + configId)
+                .then().statusCode(200)
+                .body("oauth.issuer", nullValue()).body("oauth.clientId", nullValue()).body("oauth.tokenEndpoint", nullValue())
+                .body("oauth.registrationEndpoint", nullValue()).body("oauth.resource", nullValue());
+        user.request().get("/api/mcp/configurations/" + configId + "/oauth").then().body("status", equalTo("not_connected"));
+        user.request().get("/api/audit-logs?resourceType=mcp_configuration&limit=100").then().statusCode(200)
+                .body(containsString("discovery, registration and connections reset"));
     }
 
     @Test

@@ -63,6 +63,8 @@ public final class FakeOAuthServers implements AutoCloseable {
     public volatile long expiresIn = 3600;
     public volatile long refreshDelayMs = 0;
     public volatile boolean malformedMetadata = false;
+    /** The token endpoint drops every connection without answering: the authorization server is down. */
+    public volatile boolean tokenEndpointDown = false;
 
     public FakeOAuthServers() throws IOException {
         InetAddress loopback = InetAddress.getLoopbackAddress();
@@ -115,6 +117,11 @@ public final class FakeOAuthServers implements AutoCloseable {
         return revoked;
     }
 
+    /** Forgets every registered client, as a server that lost its registrations or expires them. */
+    public void forgetClients() {
+        clients.clear();
+    }
+
     /** Makes every live refresh token invalid, as when a user withdraws consent at the provider. */
     public void withdrawConsent() {
         refreshTokens.clear();
@@ -133,7 +140,15 @@ public final class FakeOAuthServers implements AutoCloseable {
     }
 
     private void token(HttpExchange ex) throws IOException {
+        if (tokenEndpointDown) {
+            ex.close();
+            return;
+        }
         Map<String, String> form = query(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+        if (!clients.containsKey(form.getOrDefault("client_id", ""))) {
+            json(ex, 401, Map.of("error", "invalid_client", "error_description", "unknown client"));
+            return;
+        }
         switch (form.getOrDefault("grant_type", "")) {
             case "authorization_code" -> {
                 Map<String, String> grant = codes.remove(form.getOrDefault("code", ""));
