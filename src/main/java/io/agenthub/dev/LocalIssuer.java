@@ -59,17 +59,19 @@ public final class LocalIssuer {
 
     private final String url;
     private final PrivateKey privateKey;
+    private final String keyId;
 
-    private LocalIssuer(String url, PrivateKey privateKey) {
+    private LocalIssuer(String url, PrivateKey privateKey, String keyId) {
         this.url = url;
         this.privateKey = privateKey;
+        this.keyId = keyId;
     }
 
     public String url() {
         return url;
     }
 
-    /** The issuer this JVM runs, or null. */
+    /** The issuer this JVM runs, with its current signing key, or null. */
     public static LocalIssuer running() {
         String url = System.getProperty(PROPERTY_PREFIX + "url");
         String key = System.getProperty(PROPERTY_PREFIX + "private-key");
@@ -78,10 +80,43 @@ public final class LocalIssuer {
         }
         try {
             return new LocalIssuer(url, KeyFactory.getInstance("RSA")
-                    .generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(key))));
+                    .generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(key))),
+                    System.getProperty(PROPERTY_PREFIX + "key-id", KEY_ID));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * Rotates the signing key as an identity provider does: a new key with a new id signs from now
+     * on, and the JWKS publishes it beside the old ones, so tokens already issued stay valid.
+     * Also {@code POST /rotate} on the issuer.
+     */
+    public static synchronized LocalIssuer rotate() {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+            generator.initialize(2048);
+            RSAPrivateCrtKey key = (RSAPrivateCrtKey) generator.generateKeyPair().getPrivate();
+            String keyId = KEY_ID + "-" + UUID.randomUUID().toString().substring(0, 8);
+            String published = System.getProperty(PROPERTY_PREFIX + "jwks", "");
+            System.setProperty(PROPERTY_PREFIX + "jwks", published + (published.isEmpty() ? "" : ",") + JSON.writeValueAsString(jwk(key, keyId)));
+            System.setProperty(PROPERTY_PREFIX + "private-key", Base64.getEncoder().encodeToString(key.getEncoded()));
+            System.setProperty(PROPERTY_PREFIX + "key-id", keyId);
+            LOG.infof("Local OIDC issuer now signs with key %s", keyId);
+            return running();
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Map<String, Object> jwk(RSAPrivateCrtKey key, String keyId) {
+        return Map.of("kty", "RSA", "kid", keyId, "use", "sig", "alg", "RS256", "n", unsigned(key.getModulus()),
+                "e", unsigned(key.getPublicExponent()));
+    }
+
+    /** Every key published so far; kept in a system property, as the tests' class loader rotates it too. */
+    private static byte[] jwks() {
+        return ("{\"keys\":[" + System.getProperty(PROPERTY_PREFIX + "jwks") + "]}").getBytes(StandardCharsets.UTF_8);
     }
 
     /**
@@ -99,8 +134,6 @@ public final class LocalIssuer {
             HttpServer server = bind(port);
             String url = "http://127.0.0.1:" + server.getAddress().getPort();
             RSAPrivateCrtKey privateKey = (RSAPrivateCrtKey) keys.getPrivate();
-            Map<String, Object> jwks = Map.of("keys", List.of(Map.of("kty", "RSA", "kid", KEY_ID, "use", "sig",
-                    "alg", "RS256", "n", unsigned(privateKey.getModulus()), "e", unsigned(privateKey.getPublicExponent()))));
             Map<String, Object> discovery = new LinkedHashMap<>();
             discovery.put("issuer", url);
             discovery.put("jwks_uri", url + "/jwks");
@@ -108,10 +141,15 @@ public final class LocalIssuer {
             discovery.put("response_types_supported", List.of("token"));
             discovery.put("subject_types_supported", List.of("public"));
             discovery.put("id_token_signing_alg_values_supported", List.of("RS256"));
-            LocalIssuer issuer = new LocalIssuer(url, privateKey);
+            System.setProperty(PROPERTY_PREFIX + "jwks", JSON.writeValueAsString(jwk(privateKey, KEY_ID)));
+            LocalIssuer issuer = new LocalIssuer(url, privateKey, KEY_ID);
             server.createContext("/.well-known/openid-configuration", exchange -> respond(exchange, 200, discovery));
-            server.createContext("/jwks", exchange -> respond(exchange, 200, jwks));
-            server.createContext("/token", issuer::token);
+            server.createContext("/jwks", exchange -> respondRaw(exchange, 200, jwks()));
+            server.createContext("/token", exchange -> running().token(exchange));
+            server.createContext("/rotate", exchange -> {
+                rotate();
+                respond(exchange, 200, Map.of("kid", System.getProperty(PROPERTY_PREFIX + "key-id")));
+            });
             server.setExecutor(Executors.newSingleThreadExecutor(r -> {
                 Thread t = new Thread(r, "local-issuer");
                 t.setDaemon(true);
@@ -139,7 +177,7 @@ public final class LocalIssuer {
         claims.put("exp", now + expiresInSeconds);
         claims.put("jti", UUID.randomUUID().toString());
         claims.putAll(extra);
-        return signJwt(privateKey, KEY_ID, claims);
+        return signJwt(privateKey, keyId, claims);
     }
 
     /** RS256 compact JWS; public so tests can sign with keys of their own (forged tokens). */
@@ -185,7 +223,10 @@ public final class LocalIssuer {
     }
 
     private static void respond(HttpExchange exchange, int status, Object body) throws IOException {
-        byte[] bytes = JSON.writeValueAsBytes(body);
+        respondRaw(exchange, status, JSON.writeValueAsBytes(body));
+    }
+
+    private static void respondRaw(HttpExchange exchange, int status, byte[] bytes) throws IOException {
         exchange.getResponseHeaders().set("Content-Type", "application/json");
         exchange.sendResponseHeaders(status, bytes.length);
         try (OutputStream out = exchange.getResponseBody()) {

@@ -19,6 +19,7 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.hibernate.reactive.mutiny.Mutiny;
 
 import io.agenthub.audit.AuditTrail;
+import io.agenthub.security.AuthFailures;
 import io.agenthub.web.ApiException;
 import io.agenthub.web.RequestInfo;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -104,7 +105,8 @@ public class CallerService {
 
     public Uni<Caller> resolve(Login login) {
         if (login.subject() == null || login.subject().isBlank() || login.subject().length() > 255) {
-            return Uni.createFrom().failure(ApiException.unauthorized("The token has no usable subject."));
+            return Uni.createFrom().failure(ApiException.unauthorized("The token has no usable subject.")
+                    .asAuthFailure(AuthFailures.MALFORMED));
         }
         return transactions.asSystem(() -> Panache.getSession().chain(session -> find(session, login)
                 .chain(found -> found != null ? Uni.createFrom().item(found) : provision(session, login))
@@ -148,7 +150,7 @@ public class CallerService {
         String external = login.organizationClaim();
         if (external == null || external.isBlank() || external.length() > 255) {
             return Uni.createFrom().failure(ApiException.forbidden("The token names no organisation (claim '"
-                    + config.organizationClaim() + "')."));
+                    + config.organizationClaim() + "').").asAuthFailure(AuthFailures.NO_ORGANISATION));
         }
         return findOrganization(session, external)
                 .chain(orgId -> orgId != null ? Uni.createFrom().item(orgId) : createOrganization(session, login, external))
@@ -228,7 +230,7 @@ public class CallerService {
             return Uni.createFrom().failure(ApiException.forbidden("Your organisation is suspended."));
         }
         if (found.sessionId() != null && found.sessionRevoked()) {
-            return Uni.createFrom().failure(ApiException.unauthorized("This session has been revoked; sign in again."));
+            return Uni.createFrom().failure(revoked());
         }
         if (found.sessionId() != null && found.sessionFresh()) {
             return Uni.createFrom().item(new Caller(found.userId(), found.orgId(), login.subject(), found.role(), found.platformAdmin(),
@@ -246,7 +248,7 @@ public class CallerService {
                 .getSingleResult()
                 .map(row -> {
                     if ((Boolean) row[1]) {
-                        throw ApiException.unauthorized("This session has been revoked; sign in again.");
+                        throw revoked();
                     }
                     return new Caller(found.userId(), found.orgId(), login.subject(), found.role(), found.platformAdmin(),
                             (UUID) row[0]);
@@ -281,5 +283,9 @@ public class CallerService {
 
     private static String truncate(String value, int max) {
         return value == null ? null : value.substring(0, Math.min(value.length(), max));
+    }
+
+    private static ApiException revoked() {
+        return ApiException.unauthorized("This session has been revoked; sign in again.").asAuthFailure(AuthFailures.REVOKED_SESSION);
     }
 }

@@ -14,6 +14,7 @@ public class ApiException extends RuntimeException {
     private final List<Problem.FieldError> errors;
     private final Map<String, String> headers;
     private final Map<String, Object> extensions;
+    private String authFailure;
 
     public ApiException(int status, String title, String detail) {
         this(status, title, detail, List.of(), Map.of(), Map.of());
@@ -47,6 +48,17 @@ public class ApiException extends RuntimeException {
 
     public Map<String, Object> extensions() {
         return extensions;
+    }
+
+    /** The sign-in failure this refusal is (see AuthFailures), or null. */
+    public String authFailure() {
+        return authFailure;
+    }
+
+    /** Marks this refusal as a failed sign-in, logged and counted by reason. */
+    public ApiException asAuthFailure(String reason) {
+        this.authFailure = reason;
+        return this;
     }
 
     public static ApiException badRequest(String detail) {

@@ -12,6 +12,7 @@ import jakarta.validation.ConstraintViolationException;
 import jakarta.validation.ElementKind;
 import jakarta.validation.Path;
 import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 
 import org.jboss.logging.Logger;
@@ -23,6 +24,7 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 
+import io.agenthub.security.AuthFailures;
 import io.quarkus.security.AuthenticationCompletionException;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
@@ -40,13 +42,18 @@ public class ProblemMapper {
     private static final Pattern DUPLICATE_FIELD = Pattern.compile("Duplicate field '(.*)'");
 
     private final RequestInfo request;
+    private final AuthFailures authFailures;
 
-    public ProblemMapper(RequestInfo request) {
+    public ProblemMapper(RequestInfo request, AuthFailures authFailures) {
         this.request = request;
+        this.authFailures = authFailures;
     }
 
     @ServerExceptionMapper
     public Response api(ApiException e) {
+        if (e.authFailure() != null) {
+            authFailures.record(e.authFailure(), request.requestId(), request.ipAddress());
+        }
         return problem(e.status(), e.title(), e.getMessage(), e.errors(), e.headers(), e.extensions());
     }
 
@@ -95,7 +102,9 @@ public class ProblemMapper {
 
     @ServerExceptionMapper({ AuthenticationFailedException.class, AuthenticationCompletionException.class,
             UnauthorizedException.class })
-    public Response unauthenticated(RuntimeException e) {
+    public Response unauthenticated(RuntimeException e, HttpHeaders headers) {
+        authFailures.record(AuthFailures.reasonOf(e, headers.getHeaderString(HttpHeaders.AUTHORIZATION)), request.requestId(),
+                request.ipAddress());
         return problem(401, "Unauthorized", "A valid bearer token is required.", List.of(),
                 Map.of("WWW-Authenticate", "Bearer"), Map.of());
     }

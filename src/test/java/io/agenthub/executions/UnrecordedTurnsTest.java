@@ -1,6 +1,5 @@
 package io.agenthub.executions;
 
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
@@ -22,6 +21,7 @@ import io.agenthub.testing.Api;
 import io.agenthub.testing.Database;
 import io.agenthub.testing.FakeProviders;
 import io.agenthub.testing.FakeProviders.Scripted;
+import io.agenthub.testing.Scrape;
 import io.agenthub.testing.Tokens;
 import io.agenthub.testing.Turns;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -113,9 +113,7 @@ class UnrecordedTurnsTest {
     }
 
     static double abandonedCount() {
-        String scrape = given().get("/q/metrics").then().statusCode(200).extract().asString();
-        return scrape.lines().filter(l -> l.startsWith("agent_hub_executions_abandoned_total"))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+        return Scrape.sum("agent_hub_executions_abandoned_total");
     }
 
     static long countRunning(UUID org) throws SQLException {

@@ -41,6 +41,11 @@ public final class Tokens {
         return LocalIssuer.signJwt(otherKey(), LocalIssuer.KEY_ID, standard(issuer().url(), LocalIssuer.AUDIENCE, subject, org, roles));
     }
 
+    /** Signed with a key the issuer never published, under a key id it does not know (another realm's). */
+    public static String unknownKey(String subject, String org, String... roles) {
+        return LocalIssuer.signJwt(otherKey(), "another-realm-key", standard(issuer().url(), LocalIssuer.AUDIENCE, subject, org, roles));
+    }
+
     public static String wrongIssuer(String subject, String org, String... roles) {
         return issuer().sign(subject, Map.of("iss", "https://evil.example", "org_id", org, "roles", List.of(roles)), 600);
     }
