@@ -8,12 +8,16 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
+import org.hibernate.annotations.Generated;
+
 @Entity
 @Table(name = "chat_messages")
 public class ChatMessage {
 
     @Id
     public UUID id;
+    /** The database numbers messages (an identity column); read back with the insert so replies show it. */
+    @Generated
     @Column(insertable = false, updatable = false)
     public Long seq;
     @Column(name = "session_id")

@@ -293,9 +293,11 @@ public class ChatService {
         StringBuilder text = new StringBuilder();
         Integer[] usage = {null, null};
         long[] firstToken = {0};
+        long[] lastByte = {callStarted};
         AtomicBoolean closed = new AtomicBoolean();
         Multi<StreamEvent> deltas = chunks
                 .invoke(chunk -> {
+                    lastByte[0] = System.nanoTime();
                     if (chunk.inputTokens() != null) {
                         usage[0] = chunk.inputTokens();
                     }
@@ -314,8 +316,8 @@ public class ChatService {
         Multi<StreamEvent> done = Multi.createFrom().uni(Uni.createFrom().voidItem()
                 .invoke(() -> closed.set(true))
                 .chain(() -> finishSuccess(caller, turn, new ChatProvider.Reply(text.toString(), usage[0], usage[1], "stop"),
-                        millisSince(callStarted), firstToken[0] == 0 ? null : (firstToken[0] - callStarted) / 1_000_000, 0, attempts,
-                        true))
+                        millisSince(callStarted), firstToken[0] == 0 ? null : (firstToken[0] - callStarted) / 1_000_000,
+                        hubMillis(turn, callStarted) + millisSince(lastByte[0]), attempts, true))
                 .map(reply -> new StreamEvent("done", done(reply))));
         return Multi.createBy().concatenating().streams(deltas, done)
                 .onFailure().recoverWithMulti(failure -> Multi.createFrom().uni(Uni.createFrom().voidItem()
@@ -343,7 +345,10 @@ public class ChatService {
         return done;
     }
 
-    /** A stream's hub overhead: the work before the upstream call; afterwards the hub only relays. */
+    /**
+     * The hub's work before a stream's upstream call. While tokens flow the hub only relays; what it
+     * does after the provider's last byte is added when the stream ends.
+     */
     private static long hubMillis(Turn turn, long callStarted) {
         return (callStarted - turn.startedNanos()) / 1_000_000;
     }

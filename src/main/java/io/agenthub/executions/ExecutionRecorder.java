@@ -40,6 +40,8 @@ public class ExecutionRecorder {
      */
     static final long IN_FLIGHT_EXPIRY_NANOS = Duration.ofMinutes(30).toNanos();
 
+    static final List<String> OUTCOMES = List.of("success", "error", "timeout", "cancelled", "rejected");
+
     private record Running(String agent, long since) {
     }
 
@@ -149,24 +151,39 @@ public class ExecutionRecorder {
     }
 
     private void outcome(String agent, String model, String status) {
+        outcome(agent, model, status, 1);
+    }
+
+    private void outcome(String agent, String model, String status, int count) {
         Counter.builder("agent_hub_executions").description("Finished executions by outcome")
                 .tag("agent", agent).tag("model", model).tag("outcome", status)
-                .register(meters).increment();
+                .register(meters).increment(count);
+    }
+
+    /** Every outcome of an agent's model exported from the start at 0, so rate() sees the first one. */
+    public void prime(String agent, String model) {
+        for (String status : OUTCOMES) {
+            outcome(agent, model, status, 0);
+        }
     }
 
     private void meter(String agent, String model, Outcome o) {
         outcome(agent, model, o.status());
+        Timer.builder("agent_hub_overhead").description("Time spent in Agent Hub per chat turn, excluding the upstream call")
+                .serviceLevelObjectives(OVERHEAD_BUCKETS)
+                .register(meters).record(Duration.ofMillis(o.hubOverheadMs()));
+        tokens(agent, model, "input", o.inputTokens());
+        tokens(agent, model, "output", o.outputTokens());
+        if (o.status().equals("rejected")) {
+            // refused by an open breaker or a full bulkhead: no upstream call, no latency; the outcome counts it
+            return;
+        }
         llmTimer("agent_hub_execution_latency", "Upstream call duration, retries included", agent, model)
                 .record(Duration.ofMillis(o.latencyMs()));
         if (o.timeToFirstTokenMs() != null) {
             llmTimer("agent_hub_time_to_first_token", "Time until the first token of a reply", agent, model)
                     .record(Duration.ofMillis(o.timeToFirstTokenMs()));
         }
-        Timer.builder("agent_hub_overhead").description("Time spent in Agent Hub per chat turn, excluding the upstream call")
-                .serviceLevelObjectives(OVERHEAD_BUCKETS)
-                .register(meters).record(Duration.ofMillis(o.hubOverheadMs()));
-        tokens(agent, model, "input", o.inputTokens());
-        tokens(agent, model, "output", o.outputTokens());
     }
 
     private void tokens(String agent, String model, String direction, Integer count) {

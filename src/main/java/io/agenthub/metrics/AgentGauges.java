@@ -2,6 +2,7 @@ package io.agenthub.metrics;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -23,7 +24,8 @@ import io.smallrye.mutiny.Uni;
  * 1 for the current one (the enum convention: alert on {@code state="open"} without decoding numbers).
  * Health is shared state that one replica probes, so every replica reads it from agent_health.
  * The breaker gauge is this replica's own breaker, which is what decides its callers' fate;
- * before the replica has called an agent, the persisted state is the best it knows.
+ * before the replica has called an agent, the persisted state is the best it knows. The same
+ * refresh exports every outcome of every agent's models at 0, so an alert's rate() sees the first.
  */
 @ApplicationScoped
 @Startup
@@ -41,6 +43,8 @@ public class AgentGauges {
     private final ExecutionRecorder recorder;
     private final MeterRegistry meters;
     private final Map<String, Known> agents = new ConcurrentHashMap<>();
+    /** Agent/model pairs whose execution outcomes are exported from 0 already. */
+    private final Set<String> primed = ConcurrentHashMap.newKeySet();
 
     public AgentGauges(TenantTransactions transactions, AgentGuards guards, ExecutionRecorder recorder, MeterRegistry meters) {
         this.transactions = transactions;
@@ -68,6 +72,14 @@ public class AgentGauges {
                     String agent = (String) r[0];
                     if (agents.put(agent, new Known((String) r[1], (String) r[2])) == null) {
                         register(agent);
+                    }
+                }))
+                .chain(() -> transactions.asSystem(() -> Panache.getSession().chain(s -> s.createNativeQuery("""
+                        SELECT a.name, m.name FROM models m JOIN agents a ON a.id = m.agent_id""", Object[].class)
+                        .getResultList())))
+                .invoke(models -> models.forEach(m -> {
+                    if (primed.add(m[0] + "/" + m[1])) {
+                        recorder.prime((String) m[0], (String) m[1]);
                     }
                 }))
                 .replaceWithVoid();

@@ -4,14 +4,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
+import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.config.MeterFilterReply;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.Router;
 
 /**
  * Brings the meters of libraries (SmallRye Fault Tolerance, the reactive PostgreSQL pool, Netty,
@@ -23,6 +28,13 @@ import io.micrometer.core.instrument.config.MeterFilterReply;
 public class PrometheusConventions {
 
     private static final Pattern CAMEL = Pattern.compile("([a-z0-9])([A-Z])");
+    private static final String TEXT_FORMAT = "text/plain; version=0.0.4";
+
+    private final String metricsPath;
+
+    PrometheusConventions(@ConfigProperty(name = "quarkus.micrometer.export.prometheus.path") String path) {
+        this.metricsPath = path;
+    }
     /**
      * Meters with no conforming rendering: a long task timer shows as a summary without quantiles,
      * and the JVM's CPU time counts nanoseconds (process_cpu_usage tells the same in a gauge).
@@ -50,6 +62,21 @@ public class PrometheusConventions {
                 return new Meter.Id(dotted(name), Tags.of(tags), id.getBaseUnit(), description, id.getType());
             }
         };
+    }
+
+    /**
+     * The scrape answers the Prometheus text format unless a client asks for OpenMetrics by name.
+     * Prometheus negotiates the text format anyway; a plain {@code curl} would otherwise get
+     * OpenMetrics, whose escapes {@code promtool check metrics} rejects, and which few tools read.
+     */
+    void textFormatUnlessOpenMetricsIsAsked(@Observes Router router) {
+        router.route(metricsPath).order(Integer.MIN_VALUE + 1).handler(ctx -> {
+            String accept = ctx.request().getHeader(HttpHeaders.ACCEPT);
+            if (accept == null || !accept.contains("openmetrics")) {
+                ctx.request().headers().set(HttpHeaders.ACCEPT, TEXT_FORMAT);
+            }
+            ctx.next();
+        });
     }
 
     /** {@code executionsRunning} becomes {@code executions.running}, which Prometheus renders as executions_running. */

@@ -21,6 +21,7 @@ import io.agenthub.testing.Database;
 import io.agenthub.testing.Database.Caller;
 import io.agenthub.testing.FakeProviders;
 import io.agenthub.testing.FakeProviders.Scripted;
+import io.agenthub.testing.Scrape;
 import io.agenthub.testing.Tokens;
 import io.agenthub.testing.Turns;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -73,9 +74,14 @@ class AgentResilienceTest {
                 .body("openedAt", notNullValue()).body("nextAttemptAt", notNullValue());
 
         int before = fake.openRouterRequests.size();
+        double latencies = Scrape.sum("agent_hub_execution_latency_seconds_count{agent=\"droid\"");
+        double rejections = Scrape.sum("agent_hub_executions_total{agent=\"droid\",model=\"gpt-4\",outcome=\"rejected\"");
         user.request().body(Map.of("content", "rejected")).post("/api/chat/sessions/" + id + "/messages").then().statusCode(503)
                 .header("Retry-After", "1").contentType("application/problem+json");
         assertThat(fake.openRouterRequests).hasSize(before);
+        // a refusal is counted as an outcome, not as an upstream call of about 0 s
+        assertThat(Scrape.sum("agent_hub_executions_total{agent=\"droid\",model=\"gpt-4\",outcome=\"rejected\"")).isEqualTo(rejections + 1);
+        assertThat(Scrape.sum("agent_hub_execution_latency_seconds_count{agent=\"droid\"")).isEqualTo(latencies);
 
         Thread.sleep(1100);
         user.request().body(Map.of("content", "healthy again")).post("/api/chat/sessions/" + id + "/messages").then().statusCode(200);

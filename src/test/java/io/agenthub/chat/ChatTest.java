@@ -59,11 +59,20 @@ class ChatTest {
         user.request().body(Map.of("scope", "user", "name", "me", "content", "Call me Ada."))
                 .post("/api/system-prompts").then().statusCode(201);
         String id = session("droid", "claude-3-opus");
-        user.request().body(Map.of("content", "Hello there, how are you today?")).post("/api/chat/sessions/" + id + "/messages")
-                .then().statusCode(200)
+        Map<String, Object> reply = user.request().body(Map.of("content", "Hello there, how are you today?"))
+                .post("/api/chat/sessions/" + id + "/messages").then().statusCode(200)
                 .body("assistantMessage.content", equalTo("droid(anthropic/claude-3-opus) heard: Hello there, how are you today?"))
                 .body("usage.inputTokens", equalTo(12)).body("usage.outputTokens", equalTo(7))
-                .body("executionId", notNullValue()).body("status", equalTo("success"));
+                .body("executionId", notNullValue()).body("status", equalTo("success"))
+                .extract().as(Map.class);
+        // the reply shows both messages as stored, the assistant's numbered after the user's
+        List<Map<String, Object>> stored = user.request().get("/api/chat/sessions/" + id + "/messages?limit=10").then()
+                .statusCode(200).extract().path("items");
+        Map<String, Object> storedUser = stored.stream().filter(m -> m.get("role").equals("user")).findFirst().orElseThrow();
+        Map<String, Object> storedAssistant = stored.stream().filter(m -> m.get("role").equals("assistant")).findFirst().orElseThrow();
+        assertThat(((Map<?, ?>) reply.get("userMessage")).get("seq")).isEqualTo(storedUser.get("seq"));
+        assertThat(((Map<?, ?>) reply.get("assistantMessage")).get("seq")).isEqualTo(storedAssistant.get("seq"));
+        assertThat(((Number) storedAssistant.get("seq")).longValue()).isGreaterThan(((Number) storedUser.get("seq")).longValue());
         user.request().body(Map.of("content", "Second question")).post("/api/chat/sessions/" + id + "/messages").then().statusCode(200);
 
         JsonNode second = fake.openRouterRequests.get(1);

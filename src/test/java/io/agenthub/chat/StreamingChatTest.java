@@ -93,6 +93,10 @@ class StreamingChatTest {
                     SELECT count(*) FROM agent_executions e JOIN chat_messages m ON m.id = e.assistant_message_id
                     WHERE e.session_id = ?::uuid AND e.status = 'success' AND e.streamed AND e.time_to_first_token_ms IS NOT NULL
                       AND m.status = 'complete' AND m.content = 'droid(openai/gpt-4) streams back'""", id)).isEqualTo(1);
+        // the hub's own work (the turn's first transaction before the call, the relay's end after it) is not 0
+        assertThat(Database.countAsSystem("""
+                    SELECT count(*) FROM agent_executions WHERE session_id = ?::uuid AND streamed AND hub_overhead_ms > 0""", id))
+                .isEqualTo(1);
     }
 
     @Test

@@ -4,9 +4,11 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.matchesPattern;
+import static org.hamcrest.Matchers.startsWith;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -34,9 +36,18 @@ class PrometheusExpositionTest {
     static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"([^\"]*)\"");
     static final Pattern UUID_LIKE = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
-    /** The exposition, with the optional trailing comma in label sets dropped so lines read as written. */
+    /** What Prometheus 2.x sends when it scrapes. */
+    static final String PROMETHEUS_ACCEPT = "application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,"
+            + "text/plain;version=0.0.4;q=0.5,*/*;q=0.1";
+
+    /** The scrape exactly as a client without preferences (curl) gets it: what promtool checks. */
+    static String raw() {
+        return given().get("/q/metrics").then().statusCode(200).extract().asString();
+    }
+
+    /** The scrape without the text format's optional trailing commas in label sets, for readable assertions. */
     static String scrape() {
-        return given().accept("text/plain").get("/q/metrics").then().statusCode(200).extract().asString().replace(",}", "}");
+        return raw().replace(",}", "}");
     }
 
     /** The gauges re-read agent state every second in tests. */
@@ -105,11 +116,25 @@ class PrometheusExpositionTest {
     @Test
     void theExpositionPassesPromtool() throws Exception {
         chat();
-        String text = scrapeUntil("agent_hub_agent_health{");
+        scrapeUntil("agent_hub_agent_health{");
+        String text = raw();
         // kept for reading when promtool disagrees
         Files.writeString(Path.of("target", "metrics-exposition.txt"), text);
         Promtool.Outcome outcome = Promtool.run(text, "check", "metrics");
         assertThat(outcome.exitCode()).as(outcome.output()).isZero();
+    }
+
+    @Test
+    void prometheusAndCurlGetTheTextFormatAndOpenMetricsOnlyWhenAsked() throws Exception {
+        chat();
+        for (String accept : List.of(PROMETHEUS_ACCEPT, "*/*", "text/plain")) {
+            var response = given().accept(accept).get("/q/metrics").then().statusCode(200).extract();
+            assertThat(response.contentType()).as(accept).startsWith("text/plain; version=0.0.4");
+            Promtool.Outcome outcome = Promtool.run(response.asString(), "check", "metrics");
+            assertThat(outcome.exitCode()).as(accept + ": " + outcome.output()).isZero();
+        }
+        given().accept("application/openmetrics-text; version=1.0.0; charset=utf-8").get("/q/metrics").then().statusCode(200)
+                .contentType(startsWith("application/openmetrics-text"));
     }
 
     @Test
@@ -120,6 +145,67 @@ class PrometheusExpositionTest {
         assertThat(check.output()).contains("SUCCESS: 5 rules found");
         Promtool.Outcome unit = Promtool.run(null, "test", "rules", rules.resolveSibling("agent-hub-rules.test.yml").toString());
         assertThat(unit.exitCode()).as(unit.output()).isZero();
+    }
+
+    /**
+     * The state panels map 0, 1 and 2 to closed/half-open/open and healthy/degraded/unhealthy. The
+     * gauges export 0 for the states an agent is not in, so an expression must add them, not
+     * "or" them; promtool evaluates the dashboard's own queries on two replicas' series.
+     */
+    @Test
+    void theStatePanelsShowEveryState() throws Exception {
+        JsonNode dashboard = new ObjectMapper().readTree(Files.readString(Path.of("deploy", "grafana", "agent-hub-dashboard.json")));
+        Map<String, String> panels = new java.util.HashMap<>();
+        for (JsonNode panel : dashboard.path("panels")) {
+            panels.put(panel.path("title").asText(), panel.path("targets").path(0).path("expr").asText().replace("$agent", ".*"));
+        }
+        String breaker = panels.get("Circuit breaker state");
+        String health = panels.get("Agent health");
+        StringBuilder tests = new StringBuilder("rule_files: []\nevaluation_interval: 1m\ntests:\n");
+        // per agent: the state of replica a, then of replica b; the panel shows the worst
+        String[][] cases = {
+                {"half_open", "closed", "1"}, {"open", "half_open", "2"}, {"closed", "closed", "0"}, {"closed", "open", "2"}};
+        String[][] healthCases = {{"degraded", "1"}, {"unhealthy", "2"}, {"healthy", "0"}};
+        tests.append("  - interval: 1m\n    input_series:\n");
+        for (int i = 0; i < cases.length; i++) {
+            for (String instance : List.of("a", "b")) {
+                String current = instance.equals("a") ? cases[i][0] : cases[i][1];
+                for (String state : List.of("closed", "open", "half_open")) {
+                    tests.append("      - series: 'agent_hub_circuit_breaker_state{agent=\"agent").append(i).append("\",state=\"")
+                            .append(state).append("\",instance=\"").append(instance).append("\"}'\n        values: '")
+                            .append(state.equals(current) ? 1 : 0).append("'\n");
+                }
+            }
+        }
+        for (int i = 0; i < healthCases.length; i++) {
+            for (String status : List.of("healthy", "degraded", "unhealthy", "unknown")) {
+                tests.append("      - series: 'agent_hub_agent_health{agent=\"agent").append(i).append("\",status=\"").append(status)
+                        .append("\",instance=\"a\"}'\n        values: '").append(status.equals(healthCases[i][0]) ? 1 : 0).append("'\n");
+            }
+        }
+        tests.append("    promql_expr_test:\n");
+        tests.append("      - expr: '").append(breaker).append("'\n        eval_time: 0m\n        exp_samples:\n");
+        for (int i = 0; i < cases.length; i++) {
+            tests.append("          - labels: '{agent=\"agent").append(i).append("\"}'\n            value: ").append(cases[i][2]).append('\n');
+        }
+        tests.append("      - expr: '").append(health).append("'\n        eval_time: 0m\n        exp_samples:\n");
+        for (int i = 0; i < healthCases.length; i++) {
+            tests.append("          - labels: '{agent=\"agent").append(i).append("\"}'\n            value: ").append(healthCases[i][1])
+                    .append('\n');
+        }
+        Path file = Path.of("target", "dashboard-panels.test.yml").toAbsolutePath();
+        Files.writeString(file, tests);
+        Promtool.Outcome outcome = Promtool.run(null, "test", "rules", file.toString());
+        assertThat(outcome.exitCode()).as(outcome.output()).isZero();
+    }
+
+    @Test
+    void everyOutcomeOfEveryModelIsExportedFromTheStart() throws Exception {
+        String text = scrapeUntil("agent_hub_executions_total{agent=\"ccrouter\"");
+        for (String outcome : List.of("success", "error", "timeout", "cancelled", "rejected")) {
+            assertThat(text).contains("agent_hub_executions_total{agent=\"ccrouter\",model=\"gemini-1.5-pro\",outcome=\"" + outcome + "\"}");
+            assertThat(text).contains("agent_hub_executions_total{agent=\"droid\",model=\"gpt-4\",outcome=\"" + outcome + "\"}");
+        }
     }
 
     @Test
