@@ -140,12 +140,13 @@ public class ExecutionRecorder {
                 WHERE a.id = e.agent_id AND m.id = e.model_id AND e.status = 'running'
                   AND e.started_at < now() - make_interval(secs => a.request_timeout_ms * (a.max_retries + 1) / 1000.0
                                                                    + :after)
-                RETURNING a.name, m.name""", Object[].class)
+                RETURNING e.id, a.name, m.name""", Object[].class)
                 .setParameter("after", after.toSeconds())
                 .getResultList()
                 .invoke(rows -> rows.forEach(row -> {
+                    running.remove((UUID) row[0]);
                     abandoned.increment();
-                    outcome((String) row[0], (String) row[1], "error");
+                    outcome((String) row[1], (String) row[2], "error");
                 }))
                 .map(List::size);
     }

@@ -109,6 +109,8 @@ class UnrecordedTurnsTest {
                 WHERE organization_id = ? AND status = 'error' AND error_code = 'abandoned' AND completed_at IS NOT NULL""", org))
                 .isEqualTo(1);
         assertThat(abandonedCount()).isGreaterThan(before);
+        // nor does this replica count it as in flight any more
+        assertThat(Scrape.sum("agent_hub_executions_in_flight{agent=\"droid\"")).isZero();
         Turns.assertEveryTurnEnded(user);
     }
 
