@@ -2,9 +2,7 @@ package io.agenthub.security;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.hamcrest.Matchers.hasSize;
 
-import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -46,12 +44,7 @@ class SignInFailuresTest {
                 .get("/api/me"));
 
         Api first = Api.signIn(sub, org, "owner");
-        Api second = new Api(sub, org, Tokens.withClaims(sub, Map.of("org_id", org, "sid", "laptop")));
-        second.request().get("/api/me").then().statusCode(200);
-        List<Map<String, Object>> sessions = first.request().get("/api/me/sessions").then().statusCode(200)
-                .body("items", hasSize(2)).extract().path("items");
-        String other = sessions.stream().filter(s -> !(Boolean) s.get("current")).findFirst().orElseThrow().get("id").toString();
-        first.request().delete("/api/me/sessions/" + other).then().statusCode(204);
+        Api second = first.revokeSecondSession();
         refused("revoked_session", 401, () -> second.request().get("/api/me"));
     }
 

@@ -191,29 +191,19 @@ class TenantIsolationMatrixTest {
      * operation whose path matches none fails the test until it is added here.
      */
     String resourceOfB(Operations.Operation op, String parameter) {
-        String t = op.template();
         if (parameter.equals("name") || parameter.equals("model")) {
             return parameter.equals("name") ? "droid" : "gpt-4"; // the agent catalogue is shared by every organisation
         }
-        if (t.startsWith("/api/users/")) {
-            return memberBId;
-        }
-        if (t.startsWith("/api/system-prompts/")) {
-            return promptB;
-        }
-        if (t.startsWith("/api/mcp/configurations/")) {
-            return mcpB;
-        }
-        if (t.startsWith("/api/chat/sessions/")) {
-            return chatB;
-        }
-        if (t.startsWith("/api/me/sessions/")) {
-            return userSessionB;
-        }
-        if (t.startsWith("/api/admin/organizations/")) {
-            return orgB;
-        }
-        throw new AssertionError("no resource of organisation B for " + op + "; add one to resourceOfB");
+        Map<String, String> byPrefix = new LinkedHashMap<>();
+        byPrefix.put("/api/users/", memberBId);
+        byPrefix.put("/api/system-prompts/", promptB);
+        byPrefix.put("/api/mcp/configurations/", mcpB);
+        byPrefix.put("/api/chat/sessions/", chatB);
+        byPrefix.put("/api/me/sessions/", userSessionB);
+        byPrefix.put("/api/admin/organizations/", orgB);
+        return byPrefix.entrySet().stream().filter(e -> op.template().startsWith(e.getKey())).map(Map.Entry::getValue)
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no resource of organisation B for " + op + "; add one to resourceOfB"));
     }
 
     @Test
