@@ -61,10 +61,14 @@ public class AgentGauges {
         });
     }
 
-    /** Reads health and persisted breaker state of every agent, registering gauges for new agents. */
+    /**
+     * Reads health and persisted breaker state of every agent and the names of its models, in one
+     * statement, registering gauges for new agents and priming counters for new models.
+     */
     public Uni<Void> refresh() {
         return transactions.asSystem(() -> Panache.getSession().chain(s -> s.createNativeQuery("""
-                SELECT a.name, COALESCE(h.status, 'unknown'), COALESCE(cb.state, 'closed')
+                SELECT a.name, COALESCE(h.status, 'unknown'), COALESCE(cb.state, 'closed'),
+                       (SELECT string_agg(m.name, ',') FROM models m WHERE m.agent_id = a.id)
                 FROM agents a
                 LEFT JOIN agent_health h ON h.agent_id = a.id
                 LEFT JOIN circuit_breaker_state cb ON cb.agent_id = a.id""", Object[].class).getResultList()))
@@ -73,13 +77,11 @@ public class AgentGauges {
                     if (agents.put(agent, new Known((String) r[1], (String) r[2])) == null) {
                         register(agent);
                     }
-                }))
-                .chain(() -> transactions.asSystem(() -> Panache.getSession().chain(s -> s.createNativeQuery("""
-                        SELECT a.name, m.name FROM models m JOIN agents a ON a.id = m.agent_id""", Object[].class)
-                        .getResultList())))
-                .invoke(models -> models.forEach(m -> {
-                    if (primed.add(m[0] + "/" + m[1])) {
-                        recorder.prime((String) m[0], (String) m[1]);
+                    // model names cannot contain a comma (models.name check)
+                    for (String model : r[3] == null ? new String[0] : ((String) r[3]).split(",")) {
+                        if (primed.add(agent + "/" + model)) {
+                            recorder.prime(agent, model);
+                        }
                     }
                 }))
                 .replaceWithVoid();

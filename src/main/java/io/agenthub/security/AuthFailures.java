@@ -15,6 +15,7 @@ import org.jose4j.lang.UnresolvableKeyException;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.agenthub.web.Causes;
 import io.quarkus.security.UnauthorizedException;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
@@ -79,7 +80,7 @@ public class AuthFailures {
                 if (jwt.hasErrorCode(ErrorCodes.SIGNATURE_INVALID)) {
                     return SIGNATURE;
                 }
-                if (causedBy(jwt, UnresolvableKeyException.class)) {
+                if (Causes.find(jwt, UnresolvableKeyException.class) != null) {
                     return UNKNOWN_KEY;
                 }
                 return MALFORMED;
@@ -104,14 +105,5 @@ public class AuthFailures {
         } catch (IllegalArgumentException | DecodeException e) {
             return false;
         }
-    }
-
-    private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (type.isInstance(t)) {
-                return true;
-            }
-        }
-        return false;
     }
 }

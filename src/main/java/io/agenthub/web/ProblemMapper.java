@@ -69,12 +69,12 @@ public class ProblemMapper {
 
     @ServerExceptionMapper
     public Response json(JsonProcessingException e) {
-        NulCharacters.Refused nul = cause(e, NulCharacters.Refused.class);
+        NulCharacters.Refused nul = Causes.find(e, NulCharacters.Refused.class);
         if (nul != null) {
             return problem(400, "Bad Request", "The request is invalid.",
                     List.of(new Problem.FieldError(nul.field(), NulCharacters.MESSAGE)), Map.of(), Map.of());
         }
-        StreamReadException read = cause(e, StreamReadException.class);
+        StreamReadException read = Causes.find(e, StreamReadException.class);
         Matcher duplicate = DUPLICATE_FIELD.matcher(read == null ? "" : String.valueOf(read.getOriginalMessage()));
         if (duplicate.lookingAt()) {
             return problem(400, "Bad Request", "The request body names a field twice.",
@@ -117,7 +117,7 @@ public class ProblemMapper {
     @ServerExceptionMapper
     public Response web(WebApplicationException e) {
         int status = e.getResponse().getStatus();
-        JsonProcessingException json = cause(e, JsonProcessingException.class);
+        JsonProcessingException json = Causes.find(e, JsonProcessingException.class);
         if (json != null && status == 400) {
             return json(json);
         }
@@ -142,15 +142,15 @@ public class ProblemMapper {
 
     @ServerExceptionMapper
     public Response unexpected(Throwable e) {
-        PgException db = cause(e, PgException.class);
-        SQLException jdbc = cause(e, SQLException.class);
+        PgException db = Causes.find(e, PgException.class);
+        SQLException jdbc = Causes.find(e, SQLException.class);
         String state = db != null ? db.getSqlState() : jdbc != null ? jdbc.getSQLState() : null;
         if (state != null) {
             if (DatabaseFailures.unavailable(e)) {
                 return databaseUnavailable(e);
             }
             if (state.equals("23505")) {
-                var hibernate = cause(e, org.hibernate.exception.ConstraintViolationException.class);
+                var hibernate = Causes.find(e, org.hibernate.exception.ConstraintViolationException.class);
                 String constraint = db != null ? db.getConstraint() : hibernate != null ? hibernate.getConstraintName() : null;
                 return problem(409, "Conflict", "A resource with the same identifying values already exists.",
                         UniqueKeys.fields(constraint), Map.of(), Map.of());
@@ -166,7 +166,7 @@ public class ProblemMapper {
                 return problem(403, "Forbidden", "You are not allowed to do this.", List.of(), Map.of(), Map.of());
             }
         }
-        ApiException api = cause(e, ApiException.class);
+        ApiException api = Causes.find(e, ApiException.class);
         if (api != null) {
             return api(api);
         }
@@ -222,14 +222,5 @@ public class ProblemMapper {
         LOG.warnf("Database unavailable for request %s: %s", request.requestId(), e.getMessage());
         return problem(503, "Service Unavailable", "The database is unavailable; retry shortly.", List.of(),
                 Map.of("Retry-After", DATABASE_RETRY_AFTER), Map.of());
-    }
-
-    private static <T extends Throwable> T cause(Throwable e, Class<T> type) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (type.isInstance(t)) {
-                return type.cast(t);
-            }
-        }
-        return null;
     }
 }
