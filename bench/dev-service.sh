@@ -2,6 +2,7 @@
 # port 8180) and stops it, with everything it started, when the benchmark exits.
 #   start_service LOG [maven arguments...]   returns once /q/health/ready answers
 #   ON_STOP="command"                        runs after the service has stopped
+#   packaged_environment FAKE_PORT           configures a packaged build on port 8081 like a deployment
 
 start_service() {
     local log=$1
@@ -36,4 +37,20 @@ embedded_postgres() {
     PG_OWNER_PASSWORD=$(sed -n 1p "$PG_DATA.secrets")
     PG_APP_PASSWORD=$(sed -n 2p "$PG_DATA.secrets")
     PG_SUPERUSER_PASSWORD=$(sed -n 3p "$PG_DATA.secrets")
+}
+
+# The environment a packaged build (prod profile, port 8081) runs with, as a deployment configures
+# it: the embedded PostgreSQL (call embedded_postgres first) already migrated by dev mode, so the
+# migration stays out of the start as in the manifests; the local issuer; the model stand-in on $1.
+packaged_environment() {
+    export QUARKUS_HTTP_PORT=8081
+    export QUARKUS_DATASOURCE_REACTIVE_URL="postgresql://127.0.0.1:$PG_PORT/agent_hub"
+    export QUARKUS_DATASOURCE_JDBC_URL="jdbc:postgresql://127.0.0.1:$PG_PORT/agent_hub"
+    export QUARKUS_DATASOURCE_USERNAME=agent_hub_app QUARKUS_DATASOURCE_PASSWORD=$PG_APP_PASSWORD
+    export QUARKUS_FLYWAY_USERNAME=agent_hub_owner QUARKUS_FLYWAY_PASSWORD=$PG_OWNER_PASSWORD
+    export QUARKUS_FLYWAY_ACTIVE=false
+    export OIDC_AUTH_SERVER_URL=http://localhost:8180 AGENT_HUB_AUTO_CREATE_ORGANIZATIONS=true
+    export AGENT_HUB_OAUTH_ENCRYPTION_PRIMARY_KEY_ID=bench AGENT_HUB_OAUTH_ENCRYPTION_KEYS_BENCH=bench-only-token-key-not-secret
+    export OPENROUTER_API_KEY=bench AGENT_HUB_PROVIDERS_OPENROUTER_BASE_URL="http://127.0.0.1:$1/api/v1"
+    export QUARKUS_LOG_LEVEL=WARN
 }

@@ -2,6 +2,7 @@
 -- as real traffic is. $BENCH_USERS holds "token session;token session;..."; $BENCH_MODE picks the request:
 --   me        GET  /api/me
 --   sessions  GET  /api/chat/sessions?limit=20
+--   messages  GET  /api/chat/sessions/{id}/messages?limit=50
 --   turn      POST /api/chat/sessions/{id}/messages (a whole chat turn)
 local users = {}
 for pair in string.gmatch(os.getenv("BENCH_USERS"), "[^;]+") do
@@ -17,6 +18,8 @@ request = function()
     local headers = { ["Authorization"] = "Bearer " .. user.token, ["Content-Type"] = "application/json" }
     if mode == "turn" then
         return wrk.format("POST", "/api/chat/sessions/" .. user.session .. "/messages", headers, '{"content":"benchmark turn"}')
+    elseif mode == "messages" then
+        return wrk.format("GET", "/api/chat/sessions/" .. user.session .. "/messages?limit=50", headers)
     elseif mode == "sessions" then
         return wrk.format("GET", "/api/chat/sessions?limit=20", headers)
     end

@@ -52,16 +52,7 @@ ON_STOP="kill $FAKE"
 start_service target/bench-startup-dev.log -Dagent-hub.metrics.rollup-every=off
 embedded_postgres target/bench-startup-dev.log
 
-export QUARKUS_HTTP_PORT=8081
-export QUARKUS_DATASOURCE_REACTIVE_URL="postgresql://127.0.0.1:$PG_PORT/agent_hub"
-export QUARKUS_DATASOURCE_JDBC_URL="jdbc:postgresql://127.0.0.1:$PG_PORT/agent_hub"
-export QUARKUS_DATASOURCE_USERNAME=agent_hub_app QUARKUS_DATASOURCE_PASSWORD=$PG_APP_PASSWORD
-export QUARKUS_FLYWAY_USERNAME=agent_hub_owner QUARKUS_FLYWAY_PASSWORD=$PG_OWNER_PASSWORD
-export QUARKUS_FLYWAY_ACTIVE=false
-export OIDC_AUTH_SERVER_URL=http://localhost:8180 AGENT_HUB_AUTO_CREATE_ORGANIZATIONS=true
-export AGENT_HUB_OAUTH_ENCRYPTION_PRIMARY_KEY_ID=bench AGENT_HUB_OAUTH_ENCRYPTION_KEYS_BENCH=bench-only-token-key-not-secret
-export OPENROUTER_API_KEY=bench AGENT_HUB_PROVIDERS_OPENROUTER_BASE_URL="http://127.0.0.1:$FAKE_PORT/api/v1"
-export QUARKUS_LOG_LEVEL=WARN
+packaged_environment "$FAKE_PORT"
 
 TOKEN=$(curl -sf -X POST localhost:8180/token -d sub=startup-bench -d org_id=startup-bench -d roles=owner \
     -d expires_in=3600 | sed -nE 's/.*"access_token" *: *"([^"]+)".*/\1/p')

@@ -2,6 +2,7 @@ package io.agenthub.chat;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -37,6 +38,7 @@ import io.agenthub.executions.ExecutionRecorder;
 import io.agenthub.prompts.SystemPromptService;
 import io.agenthub.tenancy.Caller;
 import io.agenthub.tenancy.CurrentCaller;
+import io.agenthub.tenancy.Sql;
 import io.agenthub.tenancy.TenantTransactions;
 import io.agenthub.web.ApiException;
 import io.agenthub.web.Cursor;
@@ -108,35 +110,25 @@ public class ChatService {
     }
 
     public Uni<Page<SessionView>> list(Boolean archived, String q, int limit, Cursor cursor) {
-        Caller caller = current.get();
-        StringBuilder sql = new StringBuilder("""
-                SELECT id, title, archived, agent_name, model_name, message_count, created_at, last_activity_at
-                FROM v_recent_sessions WHERE user_id = :user""");
+        List<Object> params = new ArrayList<>(List.of(current.get().userId()));
+        StringBuilder sql = new StringBuilder(SESSION_VIEWS + " WHERE user_id = $1");
         if (archived != null) {
-            sql.append(" AND archived = :archived");
+            params.add(archived);
+            sql.append(" AND archived = $").append(params.size());
         }
         if (q != null && !q.isBlank()) {
-            sql.append(" AND title ILIKE :q");
+            params.add("%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%");
+            sql.append(" AND title ILIKE $").append(params.size());
         }
         if (cursor != null) {
-            sql.append(" AND (last_activity_at, id) < (CAST(CAST(:at AS text) AS timestamptz), :id)");
+            params.add(cursor.at().atOffset(ZoneOffset.UTC));
+            params.add(cursor.id());
+            sql.append(" AND (last_activity_at, id) < ($").append(params.size() - 1).append(", $").append(params.size()).append(')');
         }
-        sql.append(" ORDER BY last_activity_at DESC, id DESC LIMIT :limit");
-        return transactions.inTransaction(() -> Panache.getSession().chain(s -> {
-            var query = s.createNativeQuery(sql.toString(), Object[].class).setParameter("user", caller.userId())
-                    .setParameter("limit", limit + 1);
-            if (archived != null) {
-                query.setParameter("archived", archived);
-            }
-            if (q != null && !q.isBlank()) {
-                query.setParameter("q", "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%");
-            }
-            if (cursor != null) {
-                query.setParameter("at", cursor.at().toString()).setParameter("id", cursor.id());
-            }
-            return query.getResultList();
-        })).map(rows -> Page.of(rows.stream().map(ChatService::sessionView).toList(), limit,
-                v -> new Cursor(v.lastActivityAt(), v.id()), v -> v));
+        params.add(limit + 1);
+        sql.append(" ORDER BY last_activity_at DESC, id DESC LIMIT $").append(params.size());
+        return transactions.inTransaction(() -> Sql.rows(ChatService::sessionView, sql.toString(), params.toArray()))
+                .map(rows -> Page.of(rows, limit, v -> new Cursor(v.lastActivityAt(), v.id()), v -> v));
     }
 
     public Uni<SessionView> get(UUID id) {
@@ -159,16 +151,23 @@ public class ChatService {
         return transactions.inTransaction(() -> own(id).chain(session -> sessions.delete(session)));
     }
 
+    /** One statement: no row when the session is not the caller's, one row of nulls when it has no messages after the cursor. */
     public Uni<Page<MessageView>> messages(UUID sessionId, int limit, String cursor) {
         long after = Cursor.decodeSequence(cursor);
-        return transactions.inTransaction(() -> own(sessionId)
-                .chain(s -> messages.find("sessionId = ?1 and seq > ?2", Sort.ascending("seq"), sessionId, after)
-                        .page(0, limit + 1).list()))
+        return transactions.inTransaction(() -> Sql.rows("""
+                SELECT m.id, m.seq, m.role, m.content, m.status, m.input_tokens, m.output_tokens, m.created_at
+                FROM chat_sessions s LEFT JOIN LATERAL (
+                    SELECT id, seq, role, content, status, input_tokens, output_tokens, created_at FROM chat_messages
+                    WHERE session_id = s.id AND seq > $3 ORDER BY seq LIMIT $4) m ON true
+                WHERE s.id = $1 AND s.user_id = $2""", sessionId, current.get().userId(), after, limit + 1))
                 .map(rows -> {
-                    boolean more = rows.size() > limit;
-                    List<ChatMessage> page = more ? rows.subList(0, limit) : rows;
-                    return new Page<>(page.stream().map(MessageView::of).toList(),
-                            more ? Cursor.encodeSequence(page.get(page.size() - 1).seq) : null);
+                    if (rows.isEmpty()) {
+                        throw ApiException.notFound("Chat session");
+                    }
+                    List<MessageView> found = rows.get(0)[0] == null ? List.of() : rows.stream().map(MessageView::of).toList();
+                    boolean more = found.size() > limit;
+                    List<MessageView> page = more ? found.subList(0, limit) : found;
+                    return new Page<>(page, more ? Cursor.encodeSequence(page.get(page.size() - 1).seq()) : null);
                 });
     }
 
@@ -550,17 +549,12 @@ public class ChatService {
     }
 
     private Uni<SessionView> view(UUID id) {
-        Caller caller = current.get();
-        return Panache.getSession().chain(s -> s.createNativeQuery("""
-                SELECT id, title, archived, agent_name, model_name, message_count, created_at, last_activity_at
-                FROM v_recent_sessions WHERE id = :id AND user_id = :user""", Object[].class)
-                .setParameter("id", id).setParameter("user", caller.userId()).getResultList())
-                .map(rows -> {
-                    if (rows.isEmpty()) {
-                        throw ApiException.notFound("Chat session");
-                    }
-                    return sessionView(rows.get(0));
-                });
+        return Sql.row(SESSION_VIEWS + " WHERE id = $1 AND user_id = $2", id, current.get().userId()).map(row -> {
+            if (row == null) {
+                throw ApiException.notFound("Chat session");
+            }
+            return sessionView(row);
+        });
     }
 
     private Uni<Void> touch(UUID sessionId) {
@@ -585,6 +579,10 @@ public class ChatService {
         String line = content.strip().replaceAll("\\s+", " ");
         return line.length() <= 60 ? line : line.substring(0, 57).replaceAll("\\s\\S*$", "") + "...";
     }
+
+    private static final String SESSION_VIEWS = """
+            SELECT id, title, archived, agent_name, model_name, message_count, created_at, last_activity_at
+            FROM v_recent_sessions""";
 
     private static SessionView sessionView(Object[] r) {
         return new SessionView((UUID) r[0], (String) r[1], (Boolean) r[2], (String) r[3], (String) r[4], ((Number) r[5]).longValue(),

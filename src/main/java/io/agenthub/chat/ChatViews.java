@@ -6,6 +6,8 @@ import java.util.UUID;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
 
+import io.agenthub.web.SqlValues;
+
 /** Request and response bodies of the chat API. */
 public final class ChatViews {
 
@@ -33,6 +35,12 @@ public final class ChatViews {
         static MessageView of(ChatMessage m) {
             return new MessageView(m.id, m.seq == null ? 0 : m.seq, m.role, m.content, m.status, m.inputTokens, m.outputTokens,
                     m.createdAt);
+        }
+
+        /** A row of id, seq, role, content, status, input_tokens, output_tokens, created_at. */
+        static MessageView of(Object[] r) {
+            return new MessageView((UUID) r[0], ((Number) r[1]).longValue(), (String) r[2], (String) r[3], (String) r[4],
+                    (Integer) r[5], (Integer) r[6], SqlValues.instant(r[7]));
         }
     }
 

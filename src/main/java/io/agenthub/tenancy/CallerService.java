@@ -4,6 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -16,7 +18,6 @@ import java.util.regex.Pattern;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.jwt.JsonWebToken;
-import org.hibernate.reactive.mutiny.Mutiny;
 
 import io.agenthub.audit.AuditTrail;
 import io.agenthub.security.AuthFailures;
@@ -36,35 +37,24 @@ public class CallerService {
     private static final Pattern EMAIL = Pattern.compile("^[^@\\s]+@[^@\\s]+$");
 
     /**
-     * The user, their organisation and this login's session row. A session seen within the last
-     * minute from the same address, agent and workspace needs no write: most requests then run
-     * this one read, and a revoked session is still refused at once.
+     * The user, their organisation and this login's session row, in one statement outside any
+     * transaction (V2__caller_lookup.sql). A session seen within the last minute from the same
+     * address, agent and workspace needs no write: most requests then cost the database this one
+     * read, and a revoked session is still refused at once.
      */
-    private static final String FIND = """
-            SELECT u.id, u.organization_id, u.role, u.is_active, o.status,
-                   EXISTS (SELECT 1 FROM platform_admins p WHERE p.user_id = u.id),
-                   s.id, s.revoked_at IS NOT NULL,
-                   COALESCE(s.last_seen_at > now() - interval '1 minute'
-                            AND s.expires_at >= CAST(:expires AS timestamptz) - interval '1 minute'
-                            AND s.ip_address IS NOT DISTINCT FROM CAST(CAST(:ip AS text) AS inet)
-                            AND s.user_agent IS NOT DISTINCT FROM CAST(:agent AS text)
-                            AND (CAST(:context AS text) IS NULL OR s.workspace_context = CAST(CAST(:context AS text) AS jsonb)),
-                            false)
-            FROM users u JOIN organizations o ON o.id = u.organization_id
-            LEFT JOIN user_sessions s ON s.user_id = u.id AND s.session_key = :key
-            WHERE u.oidc_subject = :subject""";
+    private static final String FIND = "SELECT * FROM app_find_caller($1, $2, $3, $4, $5, $6)";
 
     private static final String TOUCH = """
             WITH touched AS (
-                UPDATE users SET last_login_at = now(), email = COALESCE(CAST(:email AS text), email)
-                WHERE id = :user AND (last_login_at IS NULL OR last_login_at < now() - interval '1 minute'
-                                      OR email IS DISTINCT FROM COALESCE(CAST(:email AS text), email))
+                UPDATE users SET last_login_at = now(), email = COALESCE($3::text, email)
+                WHERE id = $1 AND (last_login_at IS NULL OR last_login_at < now() - interval '1 minute'
+                                   OR email IS DISTINCT FROM COALESCE($3::text, email))
                 RETURNING id)
             INSERT INTO user_sessions (user_id, organization_id, session_key, workspace_context, ip_address, user_agent, expires_at)
-            VALUES (:user, :org, :key, COALESCE(CAST(CAST(:context AS text) AS jsonb), '{}'::jsonb), CAST(CAST(:ip AS text) AS inet), CAST(:agent AS text), :expires)
+            VALUES ($1, $2, $4, COALESCE(CAST($5::text AS jsonb), '{}'::jsonb), CAST($6::text AS inet), $7::text, $8)
             ON CONFLICT (user_id, session_key) DO UPDATE
                 SET last_seen_at = now(),
-                    workspace_context = COALESCE(CAST(CAST(:context AS text) AS jsonb), user_sessions.workspace_context),
+                    workspace_context = COALESCE(CAST($5::text AS jsonb), user_sessions.workspace_context),
                     ip_address = EXCLUDED.ip_address,
                     user_agent = EXCLUDED.user_agent,
                     expires_at = GREATEST(user_sessions.expires_at, EXCLUDED.expires_at)
@@ -108,31 +98,31 @@ public class CallerService {
             return Uni.createFrom().failure(ApiException.unauthorized("The token has no usable subject.")
                     .asAuthFailure(AuthFailures.MALFORMED));
         }
-        return transactions.asSystem(() -> Panache.getSession().chain(session -> find(session, login)
-                .chain(found -> found != null ? Uni.createFrom().item(found) : provision(session, login))
-                .chain(found -> bootstrapPlatformAdmin(session, found, login))
-                .chain(found -> admit(session, found, login))));
+        return Panache.withSession(() -> find(login)).chain(found -> found != null && found.sessionFresh()
+                && !found.needsPlatformAdmin(config, login)
+                        ? admit(found, login)
+                        : transactions.asSystem(() -> (found != null ? Uni.createFrom().item(found) : provision(login))
+                                .chain(provisioned -> bootstrapPlatformAdmin(provisioned, login))
+                                .chain(provisioned -> admit(provisioned, login))));
     }
 
     /** {@code sessionId} is null until this login has a session row; {@code sessionFresh}: it needs no refresh. */
     private record Found(UUID userId, UUID orgId, Role role, boolean active, boolean orgSuspended, boolean platformAdmin,
             UUID sessionId, boolean sessionRevoked, boolean sessionFresh) {
 
+        /** A subject the configuration names as platform admin who is not one yet. */
+        boolean needsPlatformAdmin(TenancyConfig config, Login login) {
+            return !platformAdmin && config.platformAdminSubjects().orElse(List.of()).contains(login.subject());
+        }
+
         Found asPlatformAdmin() {
             return new Found(userId, orgId, role, active, orgSuspended, true, sessionId, sessionRevoked, sessionFresh);
         }
     }
 
-    private Uni<Found> find(Mutiny.Session session, Login login) {
-        return session.createNativeQuery(FIND, Object[].class)
-                .setParameter("subject", login.subject())
-                .setParameter("key", sessionKey(login))
-                .setParameter("expires", expires(login))
-                .setParameter("ip", request.ipAddress())
-                .setParameter("agent", request.userAgent())
-                .setParameter("context", login.workspaceContext())
-                .getResultList()
-                .map(rows -> rows.isEmpty() ? null : toFound(rows.get(0)));
+    private Uni<Found> find(Login login) {
+        return Sql.row(FIND, login.subject(), sessionKey(login), expires(login), request.ipAddress(), request.userAgent(),
+                login.workspaceContext()).map(row -> row == null ? null : toFound(row));
     }
 
     private static Found toFound(Object[] row) {
@@ -140,89 +130,73 @@ public class CallerService {
                 (Boolean) row[5], (UUID) row[6], Boolean.TRUE.equals(row[7]), Boolean.TRUE.equals(row[8]));
     }
 
-    private Instant expires(Login login) {
-        return login.expiresAt() != null && login.expiresAt() > Instant.now().getEpochSecond()
+    private OffsetDateTime expires(Login login) {
+        Instant expires = login.expiresAt() != null && login.expiresAt() > Instant.now().getEpochSecond()
                 ? Instant.ofEpochSecond(login.expiresAt())
                 : Instant.now().plus(config.sessionTtl());
+        return expires.atOffset(ZoneOffset.UTC);
     }
 
-    private Uni<Found> provision(Mutiny.Session session, Login login) {
+    private Uni<Found> provision(Login login) {
         String external = login.organizationClaim();
         if (external == null || external.isBlank() || external.length() > 255) {
             return Uni.createFrom().failure(ApiException.forbidden("The token names no organisation (claim '"
                     + config.organizationClaim() + "').").asAuthFailure(AuthFailures.NO_ORGANISATION));
         }
-        return findOrganization(session, external)
-                .chain(orgId -> orgId != null ? Uni.createFrom().item(orgId) : createOrganization(session, login, external))
-                .chain(orgId -> session.createNativeQuery("SELECT count(*) FROM users WHERE organization_id = :org", Long.class)
-                        .setParameter("org", orgId).getSingleResult()
-                        .chain(members -> {
-                            // the first user of an organisation owns it; later ones get their token's role
-                            Role role = members == 0 ? Role.OWNER : Role.strongest(login.roles(), Role.MEMBER);
-                            return session.createNativeQuery("""
-                                    INSERT INTO users (id, organization_id, oidc_subject, email, display_name, role, last_login_at)
-                                    VALUES (:id, :org, :subject, CAST(:email AS text), CAST(:name AS text), :role, now())
-                                    ON CONFLICT (oidc_subject) DO NOTHING""")
-                                    .setParameter("id", UUID.randomUUID())
-                                    .setParameter("org", orgId)
-                                    .setParameter("subject", login.subject())
-                                    .setParameter("email", email(login.email()))
-                                    .setParameter("name", truncate(login.name(), 200))
-                                    .setParameter("role", role.value())
-                                    .executeUpdate()
-                                    .chain(inserted -> inserted == 0 ? Uni.createFrom().voidItem()
-                                            : audit.recordFor(orgId, "user.provision", "user", login.subject(), Map.of("role", role.value())));
-                        }))
-                .chain(ignored -> find(session, login));
+        return findOrganization(external)
+                .chain(orgId -> orgId != null ? Uni.createFrom().item(orgId) : createOrganization(login, external))
+                .chain(orgId -> Sql.row("SELECT count(*) FROM users WHERE organization_id = $1", orgId).chain(members -> {
+                    // the first user of an organisation owns it; later ones get their token's role
+                    Role role = ((Number) members[0]).longValue() == 0 ? Role.OWNER : Role.strongest(login.roles(), Role.MEMBER);
+                    return Sql.update("""
+                            INSERT INTO users (id, organization_id, oidc_subject, email, display_name, role, last_login_at)
+                            VALUES ($1, $2, $3, $4::text, $5::text, $6, now())
+                            ON CONFLICT (oidc_subject) DO NOTHING""",
+                            UUID.randomUUID(), orgId, login.subject(), email(login.email()), truncate(login.name(), 200), role.value())
+                            .chain(inserted -> inserted == 0 ? Uni.createFrom().voidItem()
+                                    : audit.recordFor(orgId, "user.provision", "user", login.subject(), Map.of("role", role.value())));
+                }))
+                .chain(ignored -> find(login));
     }
 
-    private Uni<UUID> findOrganization(Mutiny.Session session, String external) {
-        return session.createNativeQuery("SELECT id FROM organizations WHERE external_id = :external", UUID.class)
-                .setParameter("external", external).getResultList()
-                .map(ids -> ids.isEmpty() ? null : ids.get(0));
+    private Uni<UUID> findOrganization(String external) {
+        return Sql.row("SELECT id FROM organizations WHERE external_id = $1", external).map(row -> row == null ? null : (UUID) row[0]);
     }
 
-    private Uni<UUID> createOrganization(Mutiny.Session session, Login login, String external) {
+    private Uni<UUID> createOrganization(Login login, String external) {
         // configured platform admins bootstrap their own organisation, or nobody could ever register one
         if (!config.autoCreateOrganizations() && !config.platformAdminSubjects().orElse(List.of()).contains(login.subject())) {
             return Uni.createFrom().failure(ApiException.forbidden("Your organisation is not registered with Agent Hub."));
         }
         String base = slug(external);
-        return insertOrganization(session, login, external, base)
+        return insertOrganization(login, external, base)
                 .chain(id -> id != null ? Uni.createFrom().item(id)
                         // the slug belongs to another organisation: disambiguate
-                        : insertOrganization(session, login, external,
+                        : insertOrganization(login, external,
                                 base.substring(0, Math.min(base.length(), 55)) + "-"
                                         + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0xffffff))))
-                .chain(id -> id != null ? Uni.createFrom().item(id) : findOrganization(session, external))
+                .chain(id -> id != null ? Uni.createFrom().item(id) : findOrganization(external))
                 .chain(id -> id == null ? Uni.createFrom().failure(ApiException.conflict("The organisation could not be created."))
                         : audit.recordFor(id, "organization.create", "organization", id, Map.of("externalId", external, "reason", "first sign-in")).replaceWith(id));
     }
 
-    private Uni<UUID> insertOrganization(Mutiny.Session session, Login login, String external, String slug) {
-        return session.createNativeQuery("""
-                INSERT INTO organizations (name, slug, external_id) VALUES (:name, :slug, :external)
-                ON CONFLICT DO NOTHING RETURNING id""", UUID.class)
-                .setParameter("name", truncate(login.organizationName() != null ? login.organizationName() : external, 200))
-                .setParameter("slug", slug)
-                .setParameter("external", external)
-                .getResultList()
-                .map(ids -> ids.isEmpty() ? null : ids.get(0));
+    private Uni<UUID> insertOrganization(Login login, String external, String slug) {
+        return Sql.row("INSERT INTO organizations (name, slug, external_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING id",
+                truncate(login.organizationName() != null ? login.organizationName() : external, 200), slug, external)
+                .map(row -> row == null ? null : (UUID) row[0]);
     }
 
-    private Uni<Found> bootstrapPlatformAdmin(Mutiny.Session session, Found found, Login login) {
-        List<String> admins = config.platformAdminSubjects().orElse(List.of());
-        if (found.platformAdmin() || !admins.contains(login.subject())) {
+    private Uni<Found> bootstrapPlatformAdmin(Found found, Login login) {
+        if (!found.needsPlatformAdmin(config, login)) {
             return Uni.createFrom().item(found);
         }
-        return session.createNativeQuery("""
-                INSERT INTO platform_admins (user_id, notes) VALUES (:user, 'granted by configuration')
-                ON CONFLICT (user_id) DO NOTHING""")
-                .setParameter("user", found.userId()).executeUpdate()
+        return Sql.update("""
+                INSERT INTO platform_admins (user_id, notes) VALUES ($1, 'granted by configuration')
+                ON CONFLICT (user_id) DO NOTHING""", found.userId())
                 .replaceWith(found.asPlatformAdmin());
     }
 
-    private Uni<Caller> admit(Mutiny.Session session, Found found, Login login) {
+    private Uni<Caller> admit(Found found, Login login) {
         if (!found.active()) {
             return Uni.createFrom().failure(ApiException.forbidden("Your account is deactivated."));
         }
@@ -236,16 +210,8 @@ public class CallerService {
             return Uni.createFrom().item(new Caller(found.userId(), found.orgId(), login.subject(), found.role(), found.platformAdmin(),
                     found.sessionId()));
         }
-        return session.createNativeQuery(TOUCH, Object[].class)
-                .setParameter("user", found.userId())
-                .setParameter("org", found.orgId())
-                .setParameter("email", email(login.email()))
-                .setParameter("key", sessionKey(login))
-                .setParameter("context", login.workspaceContext())
-                .setParameter("ip", request.ipAddress())
-                .setParameter("agent", request.userAgent())
-                .setParameter("expires", expires(login))
-                .getSingleResult()
+        return Sql.row(TOUCH, found.userId(), found.orgId(), email(login.email()), sessionKey(login), login.workspaceContext(),
+                request.ipAddress(), request.userAgent(), expires(login))
                 .map(row -> {
                     if ((Boolean) row[1]) {
                         throw revoked();

@@ -17,9 +17,9 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class TenantTransactions {
 
-    private static final String BIND = "SELECT set_config('app.current_user_id', :user, true), "
-            + "set_config('app.current_org_id', :org, true), set_config('app.is_platform_admin', :admin, true), "
-            + "set_config('app.system_context', :system, true)";
+    private static final String BIND = "SELECT set_config('app.current_user_id', $1, true), "
+            + "set_config('app.current_org_id', $2, true), set_config('app.is_platform_admin', $3, true), "
+            + "set_config('app.system_context', $4, true)";
 
     private final CurrentCaller current;
 
@@ -43,12 +43,7 @@ public class TenantTransactions {
         return Disconnects.survive(Panache.withTransaction(() -> bind("", "", false, true).chain(() -> work.get())));
     }
 
-    private static Uni<Object> bind(String user, String org, boolean platformAdmin, boolean system) {
-        return Panache.getSession().chain(session -> session.createNativeQuery(BIND)
-                .setParameter("user", user)
-                .setParameter("org", org)
-                .setParameter("admin", platformAdmin ? "true" : "")
-                .setParameter("system", system ? "on" : "")
-                .getSingleResult());
+    private static Uni<Integer> bind(String user, String org, boolean platformAdmin, boolean system) {
+        return Sql.update(BIND, user, org, platformAdmin ? "true" : "", system ? "on" : "");
     }
 }

@@ -17,8 +17,8 @@ import io.agenthub.testing.Database;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
- * The migration is plain SQL that a DBA may run by hand with psql, twice in a row, and the
- * rollback script undoes it completely. Runs in a scratch database owned by the schema owner.
+ * The migrations are plain SQL that a DBA may run by hand with psql, twice in a row, and the
+ * rollback script undoes them completely. Runs in a scratch database owned by the schema owner.
  */
 @QuarkusTest
 class MigrationScriptTest {
@@ -30,7 +30,8 @@ class MigrationScriptTest {
             s.execute("CREATE DATABASE " + database + " OWNER agent_hub_owner");
         }
         try {
-            String migration = resource("db/migration/V1__consolidated_schema.sql");
+            // the migrations in Flyway's order, as one script
+            String migration = resource("db/migration/V1__consolidated_schema.sql") + "\n" + resource("db/migration/V2__caller_lookup.sql");
             try (Connection owner = Database.owner(database)) {
                 runScript(owner, migration);
                 runScript(owner, migration);

@@ -42,6 +42,42 @@ class SchemaFunctionsTest {
     }
 
     @Test
+    void theCallerLookupSeesEveryTenantButLeavesNoSystemContextBehind() throws SQLException {
+        UUID[] orgs = {UUID.randomUUID(), UUID.randomUUID()};
+        UUID[] users = {UUID.randomUUID(), UUID.randomUUID()};
+        String subject = "lookup-" + users[1];
+        Database.as(Caller.system(), c -> {
+            for (int i = 0; i < 2; i++) {
+                update(c, "INSERT INTO organizations (id, name, slug) VALUES (?, 'Lookup', ?)", orgs[i], "lookup-" + orgs[i]);
+                update(c, "INSERT INTO users (id, organization_id, oidc_subject, role) VALUES (?, ?, ?, 'member')", users[i], orgs[i],
+                        "lookup-" + users[i]);
+            }
+            return null;
+        });
+        String lookup = "SELECT organization_id FROM app_find_caller(?, 'no-session', now(), NULL, NULL, NULL)";
+        // inside a transaction bound to a user of the first organisation: finds the other tenant's user, then RLS holds again
+        Database.probe(Caller.user(users[0], orgs[0]), c -> {
+            assertThat(single(c, lookup, subject)).isEqualTo(orgs[1]);
+            assertThat(count(c, "SELECT count(*) FROM users WHERE id = ?", users[1])).isZero();
+            assertThat(single(c, "SELECT current_setting('app.system_context', true)")).isEqualTo("");
+            return null;
+        });
+        // on its own, as a request's first statement runs it: no context survives the statement
+        try (Connection c = Database.app(); Statement s = c.createStatement()) {
+            c.setAutoCommit(true);
+            var found = s.executeQuery("SELECT organization_id, role, session_id FROM app_find_caller('" + subject
+                    + "', 'no-session', now(), NULL, NULL, NULL)");
+            assertThat(found.next()).isTrue();
+            assertThat(found.getObject(1)).isEqualTo(orgs[1]);
+            assertThat(found.getString(2)).isEqualTo("member");
+            assertThat(found.getObject(3)).isNull();
+            var visible = s.executeQuery("SELECT count(*) FROM users WHERE id = '" + users[1] + "'");
+            visible.next();
+            assertThat(visible.getLong(1)).isZero();
+        }
+    }
+
+    @Test
     void auditRowsCannotBeChangedByAnyone() throws SQLException {
         UUID org = UUID.randomUUID();
         UUID id = Database.as(Caller.system(), c -> {
