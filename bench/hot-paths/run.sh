@@ -12,7 +12,7 @@
 # options the container and the manifests ship; BUILD=native: the native executable in target/)
 # in the prod profile on port 8081, configured through the environment like a deployment. Dev mode
 # lends its embedded PostgreSQL and local issuer (8180); the model is bench/api/fake_openrouter.py.
-# JFR=1 records a profile of the read load to target/hot-paths.jfr; ONLY=reads stops after the reads.
+# JFR=1 records profiles of the reads and of the turns at RATE to target/hot-paths-{reads,turns}.jfr; ONLY=reads stops after the reads.
 # Needs wrk, pgbench, psql, curl, python3 and JDK 17+. Usage: bench/hot-paths/run.sh [seconds] [connections]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -117,7 +117,7 @@ for mode in me sessions messages; do
     printf '%-48s %12s %10s %10s %12s %8s%s\n' "$path" "$rps" "$p50" "$p99" "$tps" \
         "$(python3 -c "print(f'{$rps / $tps:.3f}')")" "$([ "$bad" != 0 ] && echo "  ($bad non-2xx)")"
 done
-[ -n "${JFR:-}" ] && jcmd "$APP" JFR.stop name=reads filename="$PWD/target/hot-paths.jfr" >/dev/null
+[ -n "${JFR:-}" ] && jcmd "$APP" JFR.stop name=reads filename="$PWD/target/hot-paths-reads.jfr" >/dev/null
 
 if [ "${ONLY:-}" = reads ]; then
     echo "resident set after the load: $(rss) MB"
@@ -129,7 +129,9 @@ echo "a chat turn at a fixed rate (${SECONDS_EACH}s, latency in ms from when eac
 printf '%-28s %8s %8s %8s %8s %8s %7s\n' "" "rate/s" "p50" "p90" "p99" "max" "errors"
 read -r d_rate d50 d90 d99 dmax derr < <(java -cp "$OUT" FixedRate "$RATE" "$SECONDS_EACH" 2 "$turn" "$targets_direct")
 printf '%-28s %8s %8s %8s %8s %8s %7s\n' "model stand-in directly" "$d_rate" "$d50" "$d90" "$d99" "$dmax" "$derr"
+[ -n "${JFR:-}" ] && jcmd "$APP" JFR.start name=turns settings=profile >/dev/null
 read -r h_rate h50 h90 h99 hmax herr < <(java -cp "$OUT" FixedRate "$RATE" "$SECONDS_EACH" 2 '{"content":"benchmark turn"}' "$targets_hub")
+[ -n "${JFR:-}" ] && jcmd "$APP" JFR.stop name=turns filename="$PWD/target/hot-paths-turns.jfr" >/dev/null
 printf '%-28s %8s %8s %8s %8s %8s %7s\n' "through Agent Hub" "$h_rate" "$h50" "$h90" "$h99" "$hmax" "$herr"
 python3 -c "print(f'added by the hub: p50 {$h50 - $d50:+.2f} ms, p99 {$h99 - $d99:+.2f} ms')"
 for rate in ${RATES:-300 400 600 800}; do

@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -229,7 +228,7 @@ public class ChatService {
                 }
                 return messages.persistAndFlush(user)
                         .chain(() -> history(sessionId, target))
-                        .chain(history -> prompts.effectiveInTransaction().map(system -> conversation(system, history, target)))
+                        .chain(history -> prompts.effectiveInTransaction().map(system -> conversation(system, history)))
                         .chain(conversation -> Panache.getSession().chain(s -> recorder.start(s, caller.organizationId(),
                                 caller.userId(), sessionId, user.id, target.agent().name, target.agent().id, target.model().id))
                                 .map(executionId -> new Turn(sessionId, user.id, executionId, target, false, conversation, null,
@@ -510,30 +509,30 @@ public class ChatService {
         });
     }
 
-    /** Newest messages first until the context budget is spent, then back in chronological order. */
-    private Uni<List<ChatMessage>> history(UUID sessionId, Target target) {
+    /**
+     * Newest messages first until the context budget is spent (at least the newest), then back in
+     * chronological order. Read as plain rows, cut by the database: loaded as entities, a long
+     * session's history would sit in the persistence context and every flush of the turn would
+     * walk all of it.
+     */
+    private Uni<List<ChatProvider.Message>> history(UUID sessionId, Target target) {
         long budgetChars = (long) Math.max(1, target.model().contextWindow - target.model().maxOutputTokens) * CHARS_PER_TOKEN;
-        return messages.find("sessionId = ?1 and status = 'complete' and role in ('user', 'assistant')", Sort.descending("seq"),
-                sessionId).page(0, 500).list().map(rows -> {
-                    List<ChatMessage> kept = new ArrayList<>();
-                    long used = 0;
-                    for (ChatMessage m : rows) {
-                        used += m.content.length();
-                        if (used > budgetChars && !kept.isEmpty()) {
-                            break;
-                        }
-                        kept.add(m);
-                    }
-                    Collections.reverse(kept);
-                    return kept;
-                });
+        return Sql.rows(row -> new ChatProvider.Message((String) row[0], (String) row[1]), """
+                SELECT role, content FROM (
+                    SELECT seq, role, content, sum(char_length(content)) OVER newest AS used, row_number() OVER newest AS n
+                    FROM (SELECT seq, role, content FROM chat_messages
+                          WHERE session_id = $1 AND status = 'complete' AND role IN ('user', 'assistant')
+                          ORDER BY seq DESC LIMIT 500) recent
+                    WINDOW newest AS (ORDER BY seq DESC)) counted
+                WHERE used <= $2 OR n = 1
+                ORDER BY seq""", sessionId, budgetChars);
     }
 
-    private static List<ChatProvider.Message> conversation(List<io.agenthub.prompts.EffectivePrompt> system, List<ChatMessage> history,
-            Target target) {
+    private static List<ChatProvider.Message> conversation(List<io.agenthub.prompts.EffectivePrompt> system,
+            List<ChatProvider.Message> history) {
         List<ChatProvider.Message> conversation = new ArrayList<>();
         system.forEach(p -> conversation.add(new ChatProvider.Message("system", p.content())));
-        history.forEach(m -> conversation.add(new ChatProvider.Message(m.role, m.content)));
+        conversation.addAll(history);
         return conversation;
     }
 

@@ -13,11 +13,11 @@ import io.agenthub.prompts.SystemPromptRequests.UpdateSystemPromptRequest;
 import io.agenthub.tenancy.Caller;
 import io.agenthub.tenancy.CurrentCaller;
 import io.agenthub.tenancy.Role;
+import io.agenthub.tenancy.Sql;
 import io.agenthub.tenancy.TenantTransactions;
 import io.agenthub.web.ApiException;
 import io.agenthub.web.Cursor;
 import io.agenthub.web.Page;
-import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.panache.common.Parameters;
 import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
@@ -128,11 +128,8 @@ public class SystemPromptService {
 
     /** Same as {@link #effective()}, joining a transaction the caller already holds. */
     public Uni<List<EffectivePrompt>> effectiveInTransaction() {
-        return Panache.getSession().chain(session -> session.createNativeQuery(
-                "SELECT id, scope, name, content, priority FROM get_effective_system_prompts()", Object[].class)
-                .getResultList()
-                .map(rows -> rows.stream().map(r -> new EffectivePrompt((UUID) r[0], (String) r[1], (String) r[2],
-                        (String) r[3], ((Number) r[4]).intValue())).toList()));
+        return Sql.rows(r -> new EffectivePrompt((UUID) r[0], (String) r[1], (String) r[2], (String) r[3], ((Number) r[4]).intValue()),
+                "SELECT id, scope, name, content, priority FROM get_effective_system_prompts()");
     }
 
     private Uni<SystemPrompt> find(Caller caller, UUID id) {

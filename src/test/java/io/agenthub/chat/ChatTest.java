@@ -97,6 +97,24 @@ class ChatTest {
     }
 
     @Test
+    void historyIsCutToTheModelsContextBudgetNewestFirst() {
+        // gpt-4: (8191 context - 4096 output) tokens of about 4 characters = 16,380 characters of history
+        String id = session("droid", "gpt-4");
+        for (String content : List.of("a".repeat(6000), "b".repeat(6000), "c".repeat(20000))) {
+            user.request().body(Map.of("content", content)).post("/api/chat/sessions/" + id + "/messages").then().statusCode(200);
+        }
+        // the second turn: its own 6,000 and the 6,027 of the first reply fit, the first question no more
+        JsonNode second = fake.openRouterRequests.get(1).path("messages");
+        assertThat(second.findValuesAsText("role")).containsExactly("assistant", "user");
+        assertThat(second.get(0).path("content").asText()).startsWith("droid(openai/gpt-4) heard: aaa");
+        assertThat(second.get(1).path("content").asText()).startsWith("bbb");
+        // a message over the budget on its own still goes, alone
+        JsonNode third = fake.openRouterRequests.get(2).path("messages");
+        assertThat(third.findValuesAsText("role")).containsExactly("user");
+        assertThat(third.get(0).path("content").asText()).hasSize(20000);
+    }
+
+    @Test
     void ccrouterAnswersThroughVertexAi() {
         user.request().body(Map.of("scope", "user", "name", "style", "content", "Answer in French."))
                 .post("/api/system-prompts").then().statusCode(201);
