@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -14,6 +15,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
@@ -22,8 +25,8 @@ import io.vertx.ext.web.RoutingContext;
 
 /**
  * What the HTTP layer refuses before a request reaches a resource (an oversized body, request line
- * or header block, a NUL in the path, query or a header) gets the same problem+json body as
- * everything else instead of an empty response.
+ * or header block, a NUL in the path, query or a header, an API request beyond the limit of those
+ * in progress) gets the same problem+json body as everything else instead of an empty response.
  */
 @ApplicationScoped
 public class HttpLayerProblems {
@@ -31,12 +34,16 @@ public class HttpLayerProblems {
     private final ObjectMapper json;
     private final long maxBodySize;
     private final HttpLimits limits;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final Counter shed;
 
-    public HttpLayerProblems(ObjectMapper json, HttpLimits limits,
+    public HttpLayerProblems(ObjectMapper json, HttpLimits limits, MeterRegistry meters,
             @ConfigProperty(name = "quarkus.http.limits.max-body-size", defaultValue = "10M") MemorySize maxBodySize) {
         this.json = json;
         this.limits = limits;
         this.maxBodySize = maxBodySize.asLongValue();
+        this.shed = Counter.builder("agent_hub_requests_shed")
+                .description("API requests answered 503 because agent-hub.http.max-in-flight were in progress").register(meters);
     }
 
     void install(@Observes Router router) {
@@ -70,6 +77,18 @@ public class HttpLayerProblems {
         if (declaredLength(request) > maxBodySize) {
             refuse(ctx, 413, "Content Too Large", "The request body is too large.", List.of());
             return;
+        }
+        // health and metrics stay answerable: an overloaded replica is still alive and observable
+        if (request.path().startsWith("/api/")) {
+            if (inFlight.incrementAndGet() > limits.maxInFlight()) {
+                inFlight.decrementAndGet();
+                shed.increment();
+                ctx.response().putHeader("Retry-After", "1");
+                refuse(ctx, 503, "Service Unavailable", "Agent Hub has as many requests in progress as it takes; retry shortly.",
+                        List.of());
+                return;
+            }
+            ctx.addEndHandler(ended -> inFlight.decrementAndGet());
         }
         ctx.next();
     }

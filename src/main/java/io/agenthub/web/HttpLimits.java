@@ -19,4 +19,11 @@ public interface HttpLimits {
     /** Largest total of header names and values. */
     @WithDefault("32K")
     MemorySize maxHeadersSize();
+
+    /**
+     * API requests in progress at once; more are answered 503 with Retry-After at once. Arrivals
+     * beyond what the service can carry would otherwise queue without bound until the heap ran out.
+     */
+    @WithDefault("512")
+    int maxInFlight();
 }
