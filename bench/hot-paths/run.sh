@@ -21,8 +21,9 @@ CONNECTIONS=${2:-16}
 RATE=${RATE:-200}
 BUILD=${BUILD:-jvm}
 FAKE_PORT=${FAKE_PORT:-18999}
-# what Dockerfile.jvm's run-java.sh and the Deployment's 768Mi limit give the JVM
-JAVA_OPTS=${JAVA_OPTS:--XX:MaxRAMPercentage=50 -XX:+UseParallelGC -XX:+ExitOnOutOfMemoryError}
+# the container's view of the Deployment's 768Mi limit and the options Dockerfile.jvm's run-java.sh
+# adds by default (heap 80 % of the limit, parallel collector), on a host with no limit of its own
+JAVA_OPTS=${JAVA_OPTS:--XX:MaxRAM=768m -XX:MaxRAMPercentage=80 -XX:+UseParallelGC -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20 -XX:GCTimeRatio=4 -XX:AdaptiveSizePolicyWeight=90 -XX:+ExitOnOutOfMemoryError}
 NATIVE_OPTS=${NATIVE_OPTS:--Xmx64m}
 OUT=target/hot-paths
 mkdir -p "$OUT"
