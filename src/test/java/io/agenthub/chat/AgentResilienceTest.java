@@ -147,10 +147,8 @@ class AgentResilienceTest {
     void theBulkheadBoundsConcurrentUpstreamCalls() throws Exception {
         platform.request().body(Map.of("maxRetries", 0, "maxConcurrentCalls", 1)).patch("/api/agents/droid").then().statusCode(200);
         String id = session();
-        Map<String, Object> slow = Map.of("choices", List.of(Map.of("index", 0, "finish_reason", "stop",
-                "message", Map.of("role", "assistant", "content", "slow"))), "usage", Map.of("prompt_tokens", 1, "completion_tokens", 1));
         for (int i = 0; i < 4; i++) {
-            fake.scriptOpenRouter(new Scripted(200, slow, Map.of(), 800));
+            fake.scriptOpenRouter(Scripted.reply("slow", 1, 1, 800));
         }
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {

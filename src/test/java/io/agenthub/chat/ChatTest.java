@@ -143,9 +143,7 @@ class ChatTest {
     @Test
     void aTurnWhoseClientLeavesIsStillAnsweredRecordedAndReplayable() throws Exception {
         String id = session("droid", "gpt-4");
-        fake.scriptOpenRouter(new Scripted(200, Map.of("choices", List.of(Map.of("index", 0, "finish_reason", "stop",
-                "message", Map.of("role", "assistant", "content", "worth the wait"))),
-                "usage", Map.of("prompt_tokens", 3, "completion_tokens", 3)), Map.of(), 1500));
+        fake.scriptOpenRouter(Scripted.reply("worth the wait", 3, 3, 1500));
         // the client leaves once the turn has begun (the provider has the request), however slow the machine
         String body = "{\"content\":\"answer me anyway\"}";
         try (java.net.Socket client = new java.net.Socket(base.getHost(), base.getPort())) {

@@ -57,6 +57,13 @@ public final class FakeProviders implements QuarkusTestResourceLifecycleManager 
         public static Scripted error(int status, Object body) {
             return new Scripted(status, body, Map.of(), 0);
         }
+
+        /** An OpenRouter chat completion answering {@code content}, sent after {@code delayMs}. */
+        public static Scripted reply(String content, int promptTokens, int completionTokens, long delayMs) {
+            return new Scripted(200, Map.of("choices", List.of(Map.of("index", 0, "finish_reason", "stop",
+                    "message", Map.of("role", "assistant", "content", content))),
+                    "usage", Map.of("prompt_tokens", promptTokens, "completion_tokens", completionTokens)), Map.of(), delayMs);
+        }
     }
 
     public static synchronized FakeProviders shared() {

@@ -46,10 +46,8 @@ class LoadSheddingTest {
         Api user = Api.signIn(Tokens.unique("busy"), Tokens.unique("busy-org"), "owner");
         String id = user.request().body(Map.of("agent", "droid", "model", "gpt-4")).post("/api/chat/sessions").then()
                 .statusCode(201).extract().path("id");
-        Map<String, Object> slow = Map.of("choices", List.of(Map.of("index", 0, "finish_reason", "stop",
-                "message", Map.of("role", "assistant", "content", "slow"))), "usage", Map.of("prompt_tokens", 1, "completion_tokens", 1));
         for (int i = 0; i < 3; i++) {
-            fake.scriptOpenRouter(new Scripted(200, slow, Map.of(), 1500));
+            fake.scriptOpenRouter(Scripted.reply("slow", 1, 1, 1500));
         }
         double shedBefore = Scrape.sum("agent_hub_requests_shed_total");
         ExecutorService pool = Executors.newFixedThreadPool(3);
