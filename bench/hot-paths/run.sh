@@ -8,9 +8,11 @@
 #           against the same load sent straight to the model stand-in: the difference is what the
 #           hub adds to a turn; then the highest of a few rates at which the turn's p99 stays < 50 ms
 #   memory  resident set after the load
-# The service is the packaged build (BUILD=jvm, the default: target/quarkus-app with the JVM
-# options the container and the manifests ship; BUILD=native: the native executable in target/)
-# in the prod profile on port 8081, configured through the environment like a deployment. Dev mode
+# Each build is measured in turn in the same run, against the same database and references: the
+# packaged JVM build (target/quarkus-app, with the JVM options the container and the manifests
+# ship) and, when there is a native executable in target/ or a GraalVM home to build one, the
+# native executable (BUILDS="jvm native" by default; BUILDS=jvm for one). Each runs in the prod
+# profile on port 8081, configured through the environment like a deployment. Dev mode
 # lends its embedded PostgreSQL and local issuer (8180); the model is bench/api/fake_openrouter.py.
 # JFR=1 records profiles of the reads and of the turns at RATE to target/hot-paths-{reads,turns}.jfr; ONLY=reads stops after the reads.
 # Needs wrk, pgbench, psql, curl, python3 and JDK 17+. Usage: bench/hot-paths/run.sh [seconds] [connections]
@@ -19,28 +21,25 @@ cd "$(dirname "$0")/../.."
 SECONDS_EACH=${1:-15}
 CONNECTIONS=${2:-16}
 RATE=${RATE:-200}
-BUILD=${BUILD:-jvm}
 FAKE_PORT=${FAKE_PORT:-18999}
-# the container's view of the Deployment's 768Mi limit and the options Dockerfile.jvm's run-java.sh
-# adds by default (heap 80 % of the limit, parallel collector), on a host with no limit of its own
-JAVA_OPTS=${JAVA_OPTS:--XX:MaxRAM=768m -XX:MaxRAMPercentage=80 -XX:+UseParallelGC -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20 -XX:GCTimeRatio=4 -XX:AdaptiveSizePolicyWeight=90 -XX:+ExitOnOutOfMemoryError}
+# the container's view of the Deployment's memory limit, plus the options the image ships
+# (Dockerfile.jvm's JAVA_OPTS_APPEND) and those run-java.sh adds by default, on a host with no limit of its own
+JAVA_OPTS=${JAVA_OPTS:--XX:MaxRAM=768m -XX:MaxRAMPercentage=80 -XX:+UseParallelGC -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20 -XX:GCTimeRatio=4 -XX:AdaptiveSizePolicyWeight=90 -XX:+ExitOnOutOfMemoryError $(sed -nE 's/^ENV JAVA_OPTS_APPEND="(.*)"$/\1/p' src/main/docker/Dockerfile.jvm)}
 NATIVE_OPTS=${NATIVE_OPTS:--Xmx64m}
+if [ -z "${BUILDS:-}" ]; then
+    BUILDS=jvm
+    if ls target/*-runner >/dev/null 2>&1 || [ -n "${GRAALVM_HOME:-}" ]; then BUILDS="jvm native"; fi
+fi
 OUT=target/hot-paths
 mkdir -p "$OUT"
 
-case $BUILD in
-    jvm)
-        [ -f target/quarkus-app/quarkus-run.jar ] || ./mvnw -B -q package -DskipTests
-        # shellcheck disable=SC2206
-        COMMAND=(java $JAVA_OPTS)
-        COMMAND+=(-jar target/quarkus-app/quarkus-run.jar)
-        ;;
-    native)
-        # shellcheck disable=SC2206
-        COMMAND=($(ls target/*-runner) $NATIVE_OPTS)
-        ;;
-    *) echo "BUILD is jvm or native"; exit 2 ;;
-esac
+for build in $BUILDS; do
+    case $build in
+        jvm) [ -f target/quarkus-app/quarkus-run.jar ] || ./mvnw -B -q package -DskipTests ;;
+        native) ls target/*-runner >/dev/null 2>&1 || ./mvnw -B -q package -Pnative -DskipTests ;;
+        *) echo "BUILDS lists jvm and/or native"; exit 2 ;;
+    esac
+done
 
 python3 bench/api/fake_openrouter.py "$FAKE_PORT" &
 FAKE=$!
@@ -49,47 +48,15 @@ ON_STOP='kill $FAKE ${APP:-} 2>/dev/null || true'
 . bench/dev-service.sh
 start_service "$OUT/dev.log" -Dagent-hub.metrics.rollup-every=off
 embedded_postgres "$OUT/dev.log"
-
 packaged_environment "$FAKE_PORT"
-
-"${COMMAND[@]}" >"$OUT/app.log" 2>&1 &
-APP=$!
-for _ in $(seq 1 1200); do
-    curl -sf localhost:8081/q/health/ready >/dev/null 2>&1 && break
-    kill -0 "$APP" 2>/dev/null || { tail -30 "$OUT/app.log"; exit 1; }
-    sleep 0.05
-done
+javac -d "$OUT" bench/hot-paths/FixedRate.java
 BASE=http://localhost:8081
-rss() { awk '/^VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$APP/status"; }
+SUMMARY=""
 
-echo "preparing $CONNECTIONS users, each with a session of 25 turns"
-users="" targets_hub="$OUT/targets-hub.txt" targets_direct="$OUT/targets-direct.txt"
-: >"$targets_hub"
-: >"$targets_direct"
-for i in $(seq 1 "$CONNECTIONS"); do
-    token=$(curl -sf -X POST localhost:8180/token -d sub="hot-user-$i" -d org_id=hot-org -d roles=owner \
-        -d expires_in=3600 | sed -nE 's/.*"access_token" *: *"([^"]+)".*/\1/p')
-    session=$(curl -sf -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
-        -d '{"agent":"droid","model":"gpt-4","title":"hot paths"}' "$BASE/api/chat/sessions" \
-        | sed -nE 's/.*"id" *: *"([^"]+)".*/\1/p' | head -1)
-    for _ in $(seq 1 25); do
-        curl -sf -o /dev/null -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
-            -d '{"content":"benchmark turn"}' "$BASE/api/chat/sessions/$session/messages"
-    done
-    users="$users$token $session;"
-    echo "$BASE/api/chat/sessions/$session/messages $token" >>"$targets_hub"
-    echo "http://127.0.0.1:$FAKE_PORT/api/v1/chat/completions -" >>"$targets_direct"
-done
-export BENCH_USERS=$users
-# the pgbench references read as the last user, through the application role
-read -r USER_ID ORG_ID < <(curl -sf -H "Authorization: Bearer $token" "$BASE/api/me" | python3 -c \
-    'import json,sys; m=json.load(sys.stdin); print(m["user"]["id"], m["organization"]["id"])')
-SESSION_KEY=$(PGPASSWORD=$PG_SUPERUSER_PASSWORD psql -qAt -h 127.0.0.1 -p "$PG_PORT" -U postgres agent_hub \
-    -c "SELECT session_key FROM user_sessions WHERE user_id = '$USER_ID' LIMIT 1")
-
+ratio() { python3 -c "print(f'{$1 / $2:.3f}')"; }
 reference() {
     PGPASSWORD=$PG_APP_PASSWORD pgbench -n -M prepared -c "$CONNECTIONS" -j 2 -T "$SECONDS_EACH" -h 127.0.0.1 -p "$PG_PORT" \
-        -U agent_hub_app -D user="$USER_ID" -D org="$ORG_ID" -D session="${session}" -D subject="hot-user-$CONNECTIONS" \
+        -U agent_hub_app -D user="$USER_ID" -D org="$ORG_ID" -D session="$SESSION" -D subject="$SUBJECT" \
         -D key="$SESSION_KEY" -f "bench/hot-paths/$1.sql" agent_hub | sed -nE 's/^tps = ([0-9.]+).*/\1/p'
 }
 hub() {
@@ -97,48 +64,106 @@ hub() {
     awk '/Requests\/sec/ {rps=$2} /^ +50%/ {p50=$2} /^ +99%/ {p99=$2} /Non-2xx/ {bad=$NF} END {print rps, p50, p99, bad+0}' "$OUT/wrk-$1.txt"
 }
 
-echo "warming up"
-for mode in me sessions messages; do
-    BENCH_MODE=$mode wrk -t1 -c"$CONNECTIONS" -d10s -s bench/api/users.lua "$BASE" >/dev/null
-done
-javac -d "$OUT" bench/hot-paths/FixedRate.java
-java -cp "$OUT" FixedRate "$RATE" 10 0 '{"content":"benchmark turn"}' "$targets_hub" >/dev/null
-
-[ -n "${JFR:-}" ] && jcmd "$APP" JFR.start name=reads settings=profile >/dev/null
-echo
-printf '%-48s %12s %10s %10s %12s %8s\n' "read ($CONNECTIONS connections, ${SECONDS_EACH}s)" "Agent Hub/s" "p50" "p99" "pgbench tps" "ratio"
-for mode in me sessions messages; do
-    read -r rps p50 p99 bad < <(hub "$mode")
-    tps=$(reference "$mode")
-    case $mode in
-        me) path="GET /api/me" ;;
-        sessions) path="GET /api/chat/sessions?limit=20" ;;
-        messages) path="GET /api/chat/sessions/{id}/messages?limit=50" ;;
+measure() {
+    local build=$1 command
+    case $build in
+        jvm) read -r -a command <<<"java $JAVA_OPTS -jar target/quarkus-app/quarkus-run.jar" ;;
+        native) read -r -a command <<<"$(ls target/*-runner) $NATIVE_OPTS" ;;
     esac
-    printf '%-48s %12s %10s %10s %12s %8s%s\n' "$path" "$rps" "$p50" "$p99" "$tps" \
-        "$(python3 -c "print(f'{$rps / $tps:.3f}')")" "$([ "$bad" != 0 ] && echo "  ($bad non-2xx)")"
-done
-[ -n "${JFR:-}" ] && jcmd "$APP" JFR.stop name=reads filename="$PWD/target/hot-paths-reads.jfr" >/dev/null
+    "${command[@]}" >"$OUT/app-$build.log" 2>&1 &
+    APP=$!
+    for _ in $(seq 1 1200); do
+        curl -sf localhost:8081/q/health/ready >/dev/null 2>&1 && break
+        kill -0 "$APP" 2>/dev/null || { tail -30 "$OUT/app-$build.log"; exit 1; }
+        sleep 0.05
+    done
+    echo
+    echo "== $build: ${command[*]}"
+    echo "preparing $CONNECTIONS users, each with a session of 25 turns"
+    local users="" token="" session="" targets_hub="$OUT/targets-hub-$build.txt" targets_direct="$OUT/targets-direct.txt"
+    : >"$targets_hub"
+    : >"$targets_direct"
+    for i in $(seq 1 "$CONNECTIONS"); do
+        SUBJECT="hot-$build-$i-$$"
+        token=$(curl -sf -X POST localhost:8180/token -d sub="$SUBJECT" -d org_id="hot-org-$$" -d roles=owner \
+            -d expires_in=3600 | sed -nE 's/.*"access_token" *: *"([^"]+)".*/\1/p')
+        session=$(curl -sf -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+            -d '{"agent":"droid","model":"gpt-4","title":"hot paths"}' "$BASE/api/chat/sessions" \
+            | sed -nE 's/.*"id" *: *"([^"]+)".*/\1/p' | head -1)
+        for _ in $(seq 1 25); do
+            curl -sf -o /dev/null -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+                -d '{"content":"benchmark turn"}' "$BASE/api/chat/sessions/$session/messages"
+        done
+        users="$users$token $session;"
+        echo "$BASE/api/chat/sessions/$session/messages $token" >>"$targets_hub"
+        echo "http://127.0.0.1:$FAKE_PORT/api/v1/chat/completions -" >>"$targets_direct"
+    done
+    export BENCH_USERS=$users
+    SESSION=$session
+    # the pgbench references read as the last user, through the application role
+    read -r USER_ID ORG_ID < <(curl -sf -H "Authorization: Bearer $token" "$BASE/api/me" | python3 -c \
+        'import json,sys; m=json.load(sys.stdin); print(m["user"]["id"], m["organization"]["id"])')
+    SESSION_KEY=$(PGPASSWORD=$PG_SUPERUSER_PASSWORD psql -qAt -h 127.0.0.1 -p "$PG_PORT" -U postgres agent_hub \
+        -c "SELECT session_key FROM user_sessions WHERE user_id = '$USER_ID' LIMIT 1")
 
-if [ "${ONLY:-}" = reads ]; then
-    echo "resident set after the load: $(rss) MB"
-    exit 0
-fi
-turn='{"model":"openai/gpt-4","messages":[{"role":"user","content":"benchmark turn"}]}'
-echo
-echo "a chat turn at a fixed rate (${SECONDS_EACH}s, latency in ms from when each request was due)"
-printf '%-28s %8s %8s %8s %8s %8s %7s\n' "" "rate/s" "p50" "p90" "p99" "max" "errors"
-read -r d_rate d50 d90 d99 dmax derr < <(java -cp "$OUT" FixedRate "$RATE" "$SECONDS_EACH" 2 "$turn" "$targets_direct")
-printf '%-28s %8s %8s %8s %8s %8s %7s\n' "model stand-in directly" "$d_rate" "$d50" "$d90" "$d99" "$dmax" "$derr"
-[ -n "${JFR:-}" ] && jcmd "$APP" JFR.start name=turns settings=profile >/dev/null
-read -r h_rate h50 h90 h99 hmax herr < <(java -cp "$OUT" FixedRate "$RATE" "$SECONDS_EACH" 2 '{"content":"benchmark turn"}' "$targets_hub")
-[ -n "${JFR:-}" ] && jcmd "$APP" JFR.stop name=turns filename="$PWD/target/hot-paths-turns.jfr" >/dev/null
-printf '%-28s %8s %8s %8s %8s %8s %7s\n' "through Agent Hub" "$h_rate" "$h50" "$h90" "$h99" "$hmax" "$herr"
-python3 -c "print(f'added by the hub: p50 {$h50 - $d50:+.2f} ms, p99 {$h99 - $d99:+.2f} ms')"
-for rate in ${RATES:-300 400 600 800}; do
-    read -r r_rate r50 r90 r99 rmax rerr < <(java -cp "$OUT" FixedRate "$rate" 10 2 '{"content":"benchmark turn"}' "$targets_hub")
-    printf '%-28s %8s %8s %8s %8s %8s %7s\n' "through Agent Hub" "$r_rate" "$r50" "$r90" "$r99" "$rmax" "$rerr"
-    python3 -c "import sys; sys.exit(0 if $r99 < 50 and $rerr == 0 else 1)" || break
+    echo "warming up"
+    for mode in me sessions messages; do
+        BENCH_MODE=$mode wrk -t1 -c"$CONNECTIONS" -d10s -s bench/api/users.lua "$BASE" >/dev/null
+    done
+    java -cp "$OUT" FixedRate "$RATE" 10 0 '{"content":"benchmark turn"}' "$targets_hub" >/dev/null
+
+    [ -n "${JFR:-}" ] && [ "$build" = jvm ] && jcmd "$APP" JFR.start name=reads settings=profile >/dev/null
+    printf '%-48s %12s %10s %10s %12s %8s\n' "read ($CONNECTIONS connections, ${SECONDS_EACH}s)" "Agent Hub/s" "p50" "p99" "pgbench tps" "ratio"
+    local summary="$build:"
+    for mode in me sessions messages; do
+        read -r rps p50 p99 bad < <(hub "$mode")
+        tps=$(reference "$mode")
+        case $mode in
+            me) path="GET /api/me" ;;
+            sessions) path="GET /api/chat/sessions?limit=20" ;;
+            messages) path="GET /api/chat/sessions/{id}/messages?limit=50" ;;
+        esac
+        printf '%-48s %12s %10s %10s %12s %8s%s\n' "$path" "$rps" "$p50" "$p99" "$tps" "$(ratio "$rps" "$tps")" \
+            "$([ "$bad" != 0 ] && echo "  ($bad non-2xx)")"
+        summary="$summary $mode $(ratio "$rps" "$tps")x"
+    done
+    [ -n "${JFR:-}" ] && [ "$build" = jvm ] && jcmd "$APP" JFR.stop name=reads filename="$PWD/target/hot-paths-reads.jfr" >/dev/null
+
+    if [ "${ONLY:-}" != reads ]; then
+        local turn='{"model":"openai/gpt-4","messages":[{"role":"user","content":"benchmark turn"}]}'
+        echo "a chat turn at a fixed rate (${SECONDS_EACH}s, latency in ms from when each request was due)"
+        printf '%-28s %8s %8s %8s %8s %8s %7s\n' "" "rate/s" "p50" "p90" "p99" "max" "errors"
+        read -r d_rate d50 d90 d99 dmax derr < <(java -cp "$OUT" FixedRate "$RATE" "$SECONDS_EACH" 2 "$turn" "$targets_direct")
+        printf '%-28s %8s %8s %8s %8s %8s %7s\n' "model stand-in directly" "$d_rate" "$d50" "$d90" "$d99" "$dmax" "$derr"
+        [ -n "${JFR:-}" ] && [ "$build" = jvm ] && jcmd "$APP" JFR.start name=turns settings=profile >/dev/null
+        read -r h_rate h50 h90 h99 hmax herr < <(java -cp "$OUT" FixedRate "$RATE" "$SECONDS_EACH" 2 '{"content":"benchmark turn"}' "$targets_hub")
+        [ -n "${JFR:-}" ] && [ "$build" = jvm ] && jcmd "$APP" JFR.stop name=turns filename="$PWD/target/hot-paths-turns.jfr" >/dev/null
+        printf '%-28s %8s %8s %8s %8s %8s %7s\n' "through Agent Hub" "$h_rate" "$h50" "$h90" "$h99" "$hmax" "$herr"
+        local added
+        added=$(python3 -c "print(f'p50 {$h50 - $d50:+.2f} ms, p99 {$h99 - $d99:+.2f} ms')")
+        echo "added by the hub at $RATE/s: $added"
+        local carried="<$RATE"
+        [ "$herr" = 0 ] && python3 -c "import sys; sys.exit(0 if $h99 < 50 else 1)" && carried=$RATE
+        for rate in ${RATES:-300 400 600 800}; do
+            [ "$carried" = "<$RATE" ] && break
+            read -r r_rate r50 r90 r99 rmax rerr < <(java -cp "$OUT" FixedRate "$rate" 10 2 '{"content":"benchmark turn"}' "$targets_hub")
+            printf '%-28s %8s %8s %8s %8s %8s %7s\n' "through Agent Hub" "$r_rate" "$r50" "$r90" "$r99" "$rmax" "$rerr"
+            python3 -c "import sys; sys.exit(0 if $r99 < 50 and $rerr == 0 else 1)" || break
+            carried=$rate
+        done
+        summary="$summary, turn $added at $RATE/s, p99 < 50 ms up to $carried/s"
+    fi
+    local resident
+    resident=$(awk '/^VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$APP/status")
+    echo "resident set after the load: $resident MB"
+    SUMMARY="$SUMMARY${SUMMARY:+ | }$summary, rss $resident MB"
+    kill "$APP"
+    wait "$APP" 2>/dev/null || true
+    APP=""
+}
+
+for build in $BUILDS; do
+    measure "$build"
 done
 echo
-echo "resident set after the load: $(rss) MB ($BUILD: ${JAVA_OPTS})"
+echo "summary: $SUMMARY"

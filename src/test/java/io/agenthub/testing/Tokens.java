@@ -32,6 +32,11 @@ public final class Tokens {
         return issuer().sign(subject, claims(org, roles), 600);
     }
 
+    /** A valid token that expires {@code seconds} from now. */
+    public static String expiringIn(long seconds, String subject, String org, String... roles) {
+        return issuer().sign(subject, claims(org, roles), seconds);
+    }
+
     public static String expired(String subject, String org, String... roles) {
         return issuer().sign(subject, claims(org, roles), -120);
     }
