@@ -8,7 +8,8 @@
 #           against the same load sent straight to the model stand-in: the difference is what the
 #           hub adds to a turn; then the highest of a few rates at which the turn's p99 stays < 50 ms
 #   memory  resident set after the load
-# Each build is measured in turn in the same run, against the same database and references: the
+# Each build is measured in turn in the same run, straight to PostgreSQL and behind PgBouncer in
+# transaction mode (ROUTES="direct pgbouncer"), against the same database and references: the
 # packaged JVM build (target/quarkus-app, with the JVM options the container and the manifests
 # ship) and, when there is a native executable in target/ or a GraalVM home to build one, the
 # native executable (BUILDS="jvm native" by default; BUILDS=jvm for one). Each runs in the prod
@@ -22,6 +23,9 @@ SECONDS_EACH=${1:-15}
 CONNECTIONS=${2:-16}
 RATE=${RATE:-200}
 FAKE_PORT=${FAKE_PORT:-18999}
+BOUNCER_PORT=${BOUNCER_PORT:-16433}
+# each build straight to PostgreSQL and through PgBouncer in transaction mode (20 server connections)
+ROUTES=${ROUTES:-direct pgbouncer}
 # the container's view of the Deployment's memory limit, plus the options the image ships
 # (Dockerfile.jvm's JAVA_OPTS_APPEND) and those run-java.sh adds by default, on a host with no limit of its own
 JAVA_OPTS=${JAVA_OPTS:--XX:MaxRAM=768m -XX:MaxRAMPercentage=80 -XX:+UseParallelGC -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20 -XX:GCTimeRatio=4 -XX:AdaptiveSizePolicyWeight=90 -XX:+ExitOnOutOfMemoryError $(sed -nE 's/^ENV JAVA_OPTS_APPEND="(.*)"$/\1/p' src/main/docker/Dockerfile.jvm)}
@@ -44,7 +48,8 @@ done
 python3 bench/api/fake_openrouter.py "$FAKE_PORT" &
 FAKE=$!
 APP=""
-ON_STOP='kill $FAKE ${APP:-} 2>/dev/null || true'
+PIDS=""
+ON_STOP='kill $FAKE ${APP:-} $PIDS 2>/dev/null || true'
 . bench/dev-service.sh
 start_service "$OUT/dev.log" -Dagent-hub.metrics.rollup-every=off
 embedded_postgres "$OUT/dev.log"
@@ -65,26 +70,28 @@ hub() {
 }
 
 measure() {
-    local build=$1 command
+    local build=$1 route=$2 command env=()
+    [ "$route" = pgbouncer ] && env=(QUARKUS_DATASOURCE_REACTIVE_URL="postgresql://127.0.0.1:$BOUNCER_PORT/agent_hub"
+        AGENT_HUB_DATABASE_POOLER=transaction)
     case $build in
         jvm) read -r -a command <<<"java $JAVA_OPTS -jar target/quarkus-app/quarkus-run.jar" ;;
         native) read -r -a command <<<"$(ls target/*-runner) $NATIVE_OPTS" ;;
     esac
-    "${command[@]}" >"$OUT/app-$build.log" 2>&1 &
+    env "${env[@]}" "${command[@]}" >"$OUT/app-$build-$route.log" 2>&1 &
     APP=$!
     for _ in $(seq 1 1200); do
         curl -sf localhost:8081/q/health/ready >/dev/null 2>&1 && break
-        kill -0 "$APP" 2>/dev/null || { tail -30 "$OUT/app-$build.log"; exit 1; }
+        kill -0 "$APP" 2>/dev/null || { tail -30 "$OUT/app-$build-$route.log"; exit 1; }
         sleep 0.05
     done
     echo
-    echo "== $build: ${command[*]}"
+    echo "== $build, $route to PostgreSQL: ${command[*]}"
     echo "preparing $CONNECTIONS users, each with a session of 25 turns"
     local users="" token="" session="" targets_hub="$OUT/targets-hub-$build.txt" targets_direct="$OUT/targets-direct.txt"
     : >"$targets_hub"
     : >"$targets_direct"
     for i in $(seq 1 "$CONNECTIONS"); do
-        SUBJECT="hot-$build-$i-$$"
+        SUBJECT="hot-$build-$route-$i-$$"
         token=$(curl -sf -X POST localhost:8180/token -d sub="$SUBJECT" -d org_id="hot-org-$$" -d roles=owner \
             -d expires_in=3600 | sed -nE 's/.*"access_token" *: *"([^"]+)".*/\1/p')
         session=$(curl -sf -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
@@ -114,7 +121,7 @@ measure() {
 
     [ -n "${JFR:-}" ] && [ "$build" = jvm ] && jcmd "$APP" JFR.start name=reads settings=profile >/dev/null
     printf '%-48s %12s %10s %10s %12s %8s\n' "read ($CONNECTIONS connections, ${SECONDS_EACH}s)" "Agent Hub/s" "p50" "p99" "pgbench tps" "ratio"
-    local summary="$build:"
+    local summary="$build $route:"
     for mode in me sessions messages; do
         read -r rps p50 p99 bad < <(hub "$mode")
         tps=$(reference "$mode")
@@ -142,16 +149,14 @@ measure() {
         local added
         added=$(python3 -c "print(f'p50 {$h50 - $d50:+.2f} ms, p99 {$h99 - $d99:+.2f} ms')")
         echo "added by the hub at $RATE/s: $added"
-        local carried="<$RATE"
-        [ "$herr" = 0 ] && python3 -c "import sys; sys.exit(0 if $h99 < 50 else 1)" && carried=$RATE
-        for rate in ${RATES:-300 400 600 800}; do
-            [ "$carried" = "<$RATE" ] && break
+        local carried="none"
+        for rate in ${RATES:-50 100 150 200 300 400 600}; do
             read -r r_rate r50 r90 r99 rmax rerr < <(java -cp "$OUT" FixedRate "$rate" 10 2 '{"content":"benchmark turn"}' "$targets_hub")
             printf '%-28s %8s %8s %8s %8s %8s %7s\n' "through Agent Hub" "$r_rate" "$r50" "$r90" "$r99" "$rmax" "$rerr"
             python3 -c "import sys; sys.exit(0 if $r99 < 50 and $rerr == 0 else 1)" || break
             carried=$rate
         done
-        summary="$summary, turn $added at $RATE/s, p99 < 50 ms up to $carried/s"
+        summary="$summary, turn $added at $RATE/s, p99 < 50 ms up to $carried turns/s"
     fi
     local resident
     resident=$(awk '/^VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$APP/status")
@@ -162,8 +167,11 @@ measure() {
     APP=""
 }
 
+start_pgbouncer "$BOUNCER_PORT" 20 "$OUT/pgbouncer.log"
 for build in $BUILDS; do
-    measure "$build"
+    for route in $ROUTES; do
+        measure "$build" "$route"
+    done
 done
 echo
 echo "summary: $SUMMARY"

@@ -1,13 +1,8 @@
 package io.agenthub.agents;
 
-import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -16,46 +11,34 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.util.TypeLiteral;
 
 import org.eclipse.microprofile.faulttolerance.exceptions.BulkheadException;
-import org.hibernate.reactive.mutiny.Mutiny;
 
 import io.agenthub.agents.providers.ProviderException;
-import io.agenthub.tenancy.TenantTransactions;
-import io.quarkus.hibernate.reactive.panache.Panache;
-import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
-import io.smallrye.faulttolerance.api.CircuitBreakerState;
 import io.smallrye.faulttolerance.api.CustomBackoffStrategy;
 import io.smallrye.faulttolerance.api.TypedGuard;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
 /**
- * Per-agent guards built at run time from the agent's row: timeout, retry with exponential backoff
- * and jitter (honouring Retry-After), a bulkhead and a circuit breaker. Breaker transitions are
- * queued here and written to circuit_breaker_state by the next transaction that records an
- * execution, so the table tells operators and other replicas the same story.
+ * Per-agent guards built at run time from the agent's row: retry with exponential backoff and
+ * jitter (honouring Retry-After) around the shared circuit breaker ({@link SharedBreakers}), around
+ * a timeout and a bulkhead. Each attempt is admitted and accounted for by the breaker.
  */
 @ApplicationScoped
 public class AgentGuards {
 
     private static final TypeLiteral<Uni<Object>> ANY = new TypeLiteral<>() {
     };
-    private static final AtomicInteger GENERATION = new AtomicInteger();
 
     private final Map<String, Guard> guards = new ConcurrentHashMap<>();
-    private final TenantTransactions transactions;
-
-    public AgentGuards(TenantTransactions transactions) {
-        this.transactions = transactions;
-    }
-
-    private final Queue<Transition> transitions = new ConcurrentLinkedQueue<>();
     private final Map<String, AtomicInteger> streams = new ConcurrentHashMap<>();
+    private final SharedBreakers breakers;
 
-    record Guard(String breakerName, TypedGuard<Uni<Object>> guard, String signature, AtomicInteger failures) {
+    public AgentGuards(SharedBreakers breakers) {
+        this.breakers = breakers;
     }
 
-    /** A breaker state change waiting to be written. */
-    public record Transition(String agent, String state, int failureCount, Instant at, Instant nextAttemptAt) {
+    /** Retries around each attempt; the attempt itself under a timeout and the bulkhead. */
+    record Guard(TypedGuard<Uni<Object>> retry, TypedGuard<Uni<Object>> attempt, String signature) {
     }
 
     /** Runs an upstream call (a whole reply, or the opening of a stream) under the agent's guards. */
@@ -63,14 +46,9 @@ public class AgentGuards {
     public <T> Uni<T> call(Agent agent, Supplier<Uni<T>> call) {
         Guard guard = guards.compute(agent.name, (name, existing) -> existing != null && existing.signature().equals(signature(agent))
                 ? existing : build(agent));
-        return (Uni<T>) guard.guard().get(() -> call.get()
-                .<Object>map(result -> result)
-                .invoke(() -> guard.failures().set(0))
-                .onFailure(ProviderException.class).invoke(e -> {
-                    if (((ProviderException) e).countsAgainstProvider()) {
-                        guard.failures().incrementAndGet();
-                    }
-                }));
+        return (Uni<T>) guard.retry().get(() -> breakers.admit(agent)
+                .chain(() -> guard.attempt().get(() -> call.get().map(result -> (Object) result)))
+                .onItemOrFailure().call((result, failure) -> breakers.record(agent, failure)));
     }
 
     /**
@@ -98,67 +76,8 @@ public class AgentGuards {
                 .map(stream -> stream.onTermination().invoke(release));
     }
 
-    /** Closes the agent's breaker now (operators, after fixing credentials or a provider outage). */
-    public Uni<Void> reset(String agentName) {
-        Guard guard = guards.get(agentName);
-        if (guard != null) {
-            CircuitBreakerMaintenance.get().reset(guard.breakerName());
-            guard.failures().set(0);
-        }
-        transitions.add(new Transition(agentName, "closed", 0, Instant.now(), null));
-        return Uni.createFrom().voidItem();
-    }
-
-    /** This replica's breaker state for the agent (closed, open, half_open), if it has called the agent yet. */
-    public Optional<String> breakerState(String agentName) {
-        Guard guard = guards.get(agentName);
-        return guard == null ? Optional.empty()
-                : Optional.of(CircuitBreakerMaintenance.get().currentState(guard.breakerName()).name().toLowerCase());
-    }
-
-    /**
-     * Writes the queued transitions in a system transaction of their own: the breaker belongs to
-     * the platform, not to the caller whose request happened to trip it. Call outside any transaction.
-     */
-    public Uni<Void> persistTransitions() {
-        if (transitions.isEmpty()) {
-            return Uni.createFrom().voidItem();
-        }
-        return transactions.asSystem(() -> Panache.getSession().chain(this::flushTransitions));
-    }
-
-    private Uni<Void> flushTransitions(Mutiny.Session session) {
-        Uni<Void> chain = Uni.createFrom().voidItem();
-        Transition t;
-        while ((t = transitions.poll()) != null) {
-            Transition transition = t;
-            chain = chain.chain(() -> session.createNativeQuery("""
-                    UPDATE circuit_breaker_state cb SET state = :state, failure_count = :failures,
-                        last_failure_at = CASE WHEN :state = 'open' THEN CAST(CAST(:at AS text) AS timestamptz) ELSE cb.last_failure_at END,
-                        opened_at = CASE WHEN :state = 'open' THEN CAST(CAST(:at AS text) AS timestamptz)
-                                         WHEN :state = 'closed' THEN NULL ELSE cb.opened_at END,
-                        next_attempt_at = CAST(CAST(:next AS text) AS timestamptz),
-                        last_transition_at = CAST(CAST(:at AS text) AS timestamptz),
-                        updated_by = :by
-                    FROM agents a WHERE a.id = cb.agent_id AND a.name = :agent""")
-                    .setParameter("state", transition.state()).setParameter("failures", transition.failureCount())
-                    .setParameter("at", transition.at().toString())
-                    .setParameter("next", transition.nextAttemptAt() == null ? null : transition.nextAttemptAt().toString())
-                    .setParameter("by", Replica.name()).setParameter("agent", transition.agent())
-                    .executeUpdate().replaceWithVoid());
-        }
-        return chain;
-    }
-
-    public List<Transition> pending() {
-        return List.copyOf(transitions);
-    }
-
     private Guard build(Agent agent) {
-        String breakerName = "agent-" + agent.name + "-" + GENERATION.incrementAndGet();
-        AtomicInteger failures = new AtomicInteger();
-        long openMs = agent.breakerOpenMs;
-        TypedGuard<Uni<Object>> guard = TypedGuard.create(ANY)
+        TypedGuard<Uni<Object>> retry = TypedGuard.create(ANY)
                 // the description names the guard in SmallRye Fault Tolerance's own metrics (method tag)
                 .withDescription("agent." + agent.name)
                 .withRetry()
@@ -168,27 +87,17 @@ public class AgentGuards {
                     .whenException(e -> e instanceof ProviderException p && p.retryable())
                     .withCustomBackoff().strategy(RetryAfterBackoff::new).done()
                     .done()
-                .withCircuitBreaker()
-                    .name(breakerName)
-                    .requestVolumeThreshold(agent.breakerFailureThreshold)
-                    .failureRatio(1.0)
-                    .delay(openMs, ChronoUnit.MILLIS)
-                    .successThreshold(1)
-                    // a full bulkhead says the hub is busy, not that the provider is failing
-                    .when(e -> e instanceof ProviderException p ? p.countsAgainstProvider() : !(e instanceof BulkheadException))
-                    .onStateChange(state -> transitions.add(new Transition(agent.name, state.name().toLowerCase(),
-                            state == CircuitBreakerState.CLOSED ? 0 : Math.max(failures.get(), agent.breakerFailureThreshold),
-                            Instant.now(), state == CircuitBreakerState.OPEN ? Instant.now().plusMillis(openMs) : null)))
-                    .done()
+                .build();
+        TypedGuard<Uni<Object>> attempt = TypedGuard.create(ANY)
+                .withDescription("agent." + agent.name + ".attempt")
                 .withTimeout().duration(agent.requestTimeoutMs, ChronoUnit.MILLIS).done()
                 .withBulkhead().limit(agent.maxConcurrentCalls).queueSize(Math.max(1, agent.maxConcurrentCalls)).done()
                 .build();
-        return new Guard(breakerName, guard, signature(agent), failures);
+        return new Guard(retry, attempt, signature(agent));
     }
 
     private static String signature(Agent a) {
-        return a.maxRetries + "/" + a.requestTimeoutMs + "/" + a.maxConcurrentCalls + "/" + a.breakerFailureThreshold + "/"
-                + a.breakerOpenMs;
+        return a.maxRetries + "/" + a.requestTimeoutMs + "/" + a.maxConcurrentCalls;
     }
 
     /** Exponential backoff with jitter, or the provider's Retry-After when it sent one (capped at 30 s). */

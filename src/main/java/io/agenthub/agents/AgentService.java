@@ -33,16 +33,16 @@ public class AgentService {
     private final AgentRepository agents;
     private final ModelRepository models;
     private final AuditTrail audit;
-    private final AgentGuards guards;
+    private final SharedBreakers breakers;
 
     public AgentService(TenantTransactions transactions, CurrentCaller current, AgentRepository agents, ModelRepository models,
-            AuditTrail audit, AgentGuards guards) {
+            AuditTrail audit, SharedBreakers breakers) {
         this.transactions = transactions;
         this.current = current;
         this.agents = agents;
         this.models = models;
         this.audit = audit;
-        this.guards = guards;
+        this.breakers = breakers;
     }
 
     /** An agent and model a chat may use, inside the caller's transaction; unknown or disabled is a 422. */
@@ -93,7 +93,7 @@ public class AgentService {
     public Uni<List<AgentView>> list() {
         Caller caller = current.get();
         boolean all = caller.platformAdmin();
-        return guards.persistTransitions().chain(() -> transactions.inTransaction(() -> agents.listAll(Sort.ascending("name"))
+        return transactions.inTransaction(() -> agents.listAll(Sort.ascending("name"))
                 .chain(list -> models.listAll(Sort.ascending("name")).chain(allModels -> statuses().map(status -> {
                     List<AgentView> views = new ArrayList<>();
                     for (Agent a : list) {
@@ -103,7 +103,7 @@ public class AgentService {
                         }
                     }
                     return views;
-                })))));
+                }))));
     }
 
     /**
@@ -265,15 +265,14 @@ public class AgentService {
 
     public Uni<CircuitBreakerView> breaker(String agentName) {
         Caller caller = current.get();
-        return guards.persistTransitions()
-                .chain(() -> transactions.inTransaction(() -> agent(agentName, caller.platformAdmin()).chain(a -> breakerView(a.name))));
+        return transactions.inTransaction(() -> agent(agentName, caller.platformAdmin()).chain(a -> breakerView(a.name)));
     }
 
     public Uni<CircuitBreakerView> resetBreaker(String agentName) {
         Caller caller = current.get();
         caller.requirePlatformAdmin();
-        return transactions.inTransaction(() -> agent(agentName, true).call(a -> guards.reset(a.name)))
-                .chain(guards::persistTransitions)
+        return transactions.inTransaction(() -> agent(agentName, true))
+                .call(breakers::reset)
                 .chain(() -> transactions.inTransaction(() -> agent(agentName, true)
                 .call(a -> audit.recordAdmin(caller.userId(), caller.organizationId(), "agent.circuit_breaker.reset", "agent", a.name,
                         Map.of()))

@@ -406,7 +406,7 @@ public class ChatService {
 
     private Uni<ReplyView> finishSuccess(Caller caller, Turn turn, ChatProvider.Reply reply, long latencyMs, Long ttftMs,
             long overheadMs, int attempts, boolean streamed) {
-        return closing(() -> transactions.inTransaction(caller, () -> {
+        return closing(turn, () -> transactions.inTransaction(caller, () -> {
             ChatMessage assistant = message(caller, turn.sessionId(), "assistant", reply.text(), "complete");
             assistant.inputTokens = reply.inputTokens();
             assistant.outputTokens = reply.outputTokens();
@@ -418,7 +418,7 @@ public class ChatService {
                     .chain(() -> messages.findById(turn.userMessageId()))
                     .map(user -> new ReplyView(MessageView.of(user), MessageView.of(assistant), turn.executionId(), "success",
                             new Usage(reply.inputTokens(), reply.outputTokens()), latencyMs, overheadMs, turn.fallbackModel()));
-        })).call(guards::persistTransitions);
+        }));
     }
 
     private Uni<ReplyView> finishFailure(Caller caller, Turn turn, Throwable failure, long latencyMs, long overheadMs, int attempts) {
@@ -437,25 +437,26 @@ public class ChatService {
                 : failure instanceof CircuitBreakerOpenException ? "circuit_open"
                 : failure instanceof BulkheadException ? "bulkhead_full"
                 : failure instanceof TimeoutException ? "timeout" : "internal_error";
-        return closing(() -> transactions.inTransaction(caller, () -> {
+        return closing(turn, () -> transactions.inTransaction(caller, () -> {
             ChatMessage assistant = message(caller, turn.sessionId(), "assistant", partial, partial.isEmpty() ? "failed" : "partial");
             return messages.persistAndFlush(assistant)
                     .chain(() -> Panache.getSession().chain(s -> recorder.finish(s, turn.executionId(), turn.target().agent().name,
                             turn.target().model().name, new ExecutionRecorder.Outcome(status, assistant.id, latencyMs, ttftMs,
                                     overheadMs, null, null, attempts, code, error.getMessage(), streamed))))
                     .chain(() -> touch(turn.sessionId()));
-        })).chain(guards::persistTransitions).replaceWith(error);
+        })).replaceWith(error);
     }
 
     /**
      * The write that ends a turn must land: through a database restart or a dropped connection it
      * is retried, each time in a new transaction. What still cannot be written leaves the execution
-     * running, and housekeeping ends it as abandoned.
+     * running, no longer reported alive, and the reaper ends it as abandoned.
      */
-    private static <T> Uni<T> closing(Supplier<Uni<T>> write) {
+    private <T> Uni<T> closing(Turn turn, Supplier<Uni<T>> write) {
         return Uni.createFrom().deferred(write::get)
                 .onFailure(DatabaseFailures::unavailable).retry()
-                .withBackOff(CLOSING_FIRST_BACKOFF, CLOSING_MAX_BACKOFF).atMost(CLOSING_RETRIES);
+                .withBackOff(CLOSING_FIRST_BACKOFF, CLOSING_MAX_BACKOFF).atMost(CLOSING_RETRIES)
+                .onFailure().invoke(() -> recorder.forget(turn.executionId()));
     }
 
     private static ApiException clientError(Turn turn, Throwable failure) {

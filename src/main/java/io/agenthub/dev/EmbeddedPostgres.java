@@ -300,6 +300,14 @@ public final class EmbeddedPostgres {
         }
     }
 
+    /**
+     * A command run the way the server is: as the current user, or from root in a user namespace or
+     * as nobody. For other programs that refuse root (a connection pooler in the tests).
+     */
+    public static List<String> unprivileged(String... command) throws IOException, InterruptedException {
+        return RunAs.detect().command(command);
+    }
+
     static void deleteTree(Path path) throws IOException {
         if (!Files.exists(path)) {
             return;

@@ -11,6 +11,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.hibernate.reactive.mutiny.Mutiny;
 
+import io.agenthub.tenancy.Sql;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -125,24 +126,36 @@ public class ExecutionRecorder {
                 .replaceWithVoid();
     }
 
+    /** The turn ended without recording its execution: no longer reported alive, so the reaper ends it. */
+    public void forget(UUID executionId) {
+        running.remove(executionId);
+    }
+
     /**
-     * Ends executions whose turn could not record its end (the closing write failed even after its
-     * retries) once they are past their agent's longest possible call plus {@code after}: as an
-     * error with code {@code abandoned}, counted like any other outcome. Runs in a system context.
+     * Reports this replica's running executions alive and ends those no replica has reported for
+     * {@code silence}: their replica was killed, or their turn could not record its end. While an
+     * execution runs, its latency_ms is the time elapsed as last reported by the replica running
+     * it. Abandoned ones end as an error with code {@code abandoned}, counted like any other
+     * outcome, whichever replica runs this; one statement, so a report and the reaping it protects
+     * from see the same rows. Runs in a system context.
      */
-    public Uni<Integer> reapAbandoned(Mutiny.Session session, Duration after) {
-        return session.createNativeQuery("""
+    public Uni<Integer> reapAbandoned(Duration silence) {
+        return Sql.rows("""
+                WITH alive AS (
+                    UPDATE agent_executions
+                    SET latency_ms = LEAST(EXTRACT(EPOCH FROM now() - started_at) * 1000, 2147483647)::integer
+                    WHERE id = ANY($1) AND status = 'running'
+                    RETURNING id)
                 UPDATE agent_executions e SET status = 'error', completed_at = now(),
                     latency_ms = LEAST(EXTRACT(EPOCH FROM now() - e.started_at) * 1000, 2147483647)::integer,
                     error_code = 'abandoned',
                     error_message = 'The turn ended without recording its result; closed by housekeeping.'
                 FROM agents a, models m
                 WHERE a.id = e.agent_id AND m.id = e.model_id AND e.status = 'running'
-                  AND e.started_at < now() - make_interval(secs => a.request_timeout_ms * (a.max_retries + 1) / 1000.0
-                                                                   + :after)
-                RETURNING e.id, a.name, m.name""", Object[].class)
-                .setParameter("after", after.toSeconds())
-                .getResultList()
+                  AND e.id NOT IN (SELECT id FROM alive)
+                  AND e.started_at + make_interval(secs => COALESCE(e.latency_ms, 0) / 1000.0)
+                      < now() - make_interval(secs => $2)
+                RETURNING e.id, a.name, m.name""", running.keySet().toArray(UUID[]::new), (double) silence.toMillis() / 1000)
                 .invoke(rows -> rows.forEach(row -> {
                     running.remove((UUID) row[0]);
                     abandoned.increment();

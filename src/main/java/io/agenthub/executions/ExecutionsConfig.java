@@ -9,10 +9,13 @@ import io.smallrye.config.WithDefault;
 public interface ExecutionsConfig {
 
     /**
-     * How long past its agent's longest possible call (timeout times attempts) an execution may
-     * stay running before housekeeping ends it as abandoned. Long enough for any stream still
-     * delivering tokens, which no request timeout bounds.
+     * How long a running execution may go without the replica running it reporting it alive
+     * before it is ended as abandoned: its replica was killed, or its turn could not record its end.
      */
-    @WithDefault("10m")
+    @WithDefault("1m")
     Duration abandonAfter();
+
+    /** How often each replica reports its running executions alive, and ends abandoned ones. */
+    @WithDefault("10s")
+    Duration heartbeat();
 }

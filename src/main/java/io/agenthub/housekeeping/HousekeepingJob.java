@@ -87,7 +87,7 @@ public class HousekeepingJob {
                             .chain(sessions -> count(session, "cleanup_expired_oauth_states")
                                     .chain(states -> count(session, "cleanup_expired_oauth_tokens")
                                             .chain(tokens -> cipher.rotate(session, config.housekeeping().rotationBatch())
-                                                    .chain(rotated -> recorder.reapAbandoned(session, executions.abandonAfter())
+                                                    .chain(rotated -> recorder.reapAbandoned(executions.abandonAfter())
                                                             .map(abandoned -> new Result(true, sessions, states, tokens, rotated,
                                                                     abandoned))))));
                 })))

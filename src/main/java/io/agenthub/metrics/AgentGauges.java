@@ -9,7 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
-import io.agenthub.agents.AgentGuards;
+import io.agenthub.agents.SharedBreakers;
 import io.agenthub.executions.ExecutionRecorder;
 import io.agenthub.tenancy.TenantTransactions;
 import io.micrometer.core.instrument.Gauge;
@@ -23,8 +23,7 @@ import io.smallrye.mutiny.Uni;
  * Per-agent gauges: in-flight executions, plus health and breaker state with one series per state,
  * 1 for the current one (the enum convention: alert on {@code state="open"} without decoding numbers).
  * Health is shared state that one replica probes, so every replica reads it from agent_health.
- * The breaker gauge is this replica's own breaker, which is what decides its callers' fate;
- * before the replica has called an agent, the persisted state is the best it knows. The same
+ * The breaker gauge is the shared breaker as this replica last read or wrote it. The same
  * refresh exports every outcome of every agent's models at 0, so an alert's rate() sees the first.
  */
 @ApplicationScoped
@@ -39,16 +38,16 @@ public class AgentGauges {
     }
 
     private final TenantTransactions transactions;
-    private final AgentGuards guards;
+    private final SharedBreakers breakers;
     private final ExecutionRecorder recorder;
     private final MeterRegistry meters;
     private final Map<String, Known> agents = new ConcurrentHashMap<>();
     /** Agent/model pairs whose execution outcomes are exported from 0 already. */
     private final Set<String> primed = ConcurrentHashMap.newKeySet();
 
-    public AgentGauges(TenantTransactions transactions, AgentGuards guards, ExecutionRecorder recorder, MeterRegistry meters) {
+    public AgentGauges(TenantTransactions transactions, SharedBreakers breakers, ExecutionRecorder recorder, MeterRegistry meters) {
         this.transactions = transactions;
-        this.guards = guards;
+        this.breakers = breakers;
         this.recorder = recorder;
         this.meters = meters;
     }
@@ -104,6 +103,6 @@ public class AgentGauges {
     }
 
     private String breaker(String agent) {
-        return guards.breakerState(agent).orElseGet(() -> agents.get(agent).breaker());
+        return breakers.state(agent).map(SharedBreakers.State::state).orElseGet(() -> agents.get(agent).breaker());
     }
 }

@@ -93,6 +93,60 @@ class AgentResilienceTest {
                 .body("items.findAll { it.role == 'assistant' }.status", equalTo(List.of("failed", "failed", "failed", "complete")));
     }
 
+    /** What another replica writes to the shared breaker row of droid. */
+    static void anotherReplica(String set) throws Exception {
+        Database.as(Caller.system(), c -> Database.update(c, "UPDATE circuit_breaker_state SET " + set
+                + ", last_transition_at = now(), updated_by = 'replica-b' WHERE agent_id = (SELECT id FROM agents WHERE name = 'droid')"));
+    }
+
+    static Object breakerColumn(String column) throws Exception {
+        return Database.probe(Caller.system(), c -> Database.single(c, "SELECT " + column
+                + " FROM circuit_breaker_state WHERE agent_id = (SELECT id FROM agents WHERE name = 'droid')"));
+    }
+
+    int send(String session, String content) {
+        return user.request().body(Map.of("content", content)).post("/api/chat/sessions/" + session + "/messages").statusCode();
+    }
+
+    @Test
+    void aBreakerAnotherReplicaOpenedIsHonouredWithinASecondWithoutCallingTheProvider() throws Exception {
+        String id = session();
+        assertThat(send(id, "before")).isEqualTo(200);
+        anotherReplica("state = 'open', failure_count = 5, opened_at = now(), next_attempt_at = now() + interval '1 minute'");
+        Thread.sleep(1000);
+        int calls = fake.openRouterRequests.size();
+        assertThat(send(id, "while open elsewhere")).isEqualTo(503);
+        assertThat(fake.openRouterRequests).as("calls to a provider another replica found dead").hasSize(calls);
+
+        // another replica holds the half-open probe: this one keeps refusing
+        anotherReplica("state = 'half_open', next_attempt_at = now() + interval '1 minute'");
+        Thread.sleep(1000);
+        assertThat(send(id, "while probed elsewhere")).isEqualTo(503);
+        assertThat(fake.openRouterRequests).hasSize(calls);
+
+        // the breaker is due: this replica claims the probe, one call closes it for everyone
+        anotherReplica("state = 'open', next_attempt_at = now() - interval '1 second'");
+        Thread.sleep(1000);
+        assertThat(send(id, "probe")).isEqualTo(200);
+        assertThat(fake.openRouterRequests).hasSize(calls + 1);
+        assertThat(breakerColumn("state")).isEqualTo("closed");
+        assertThat(breakerColumn("updated_by")).isNotEqualTo("replica-b");
+    }
+
+    @Test
+    void failuresSeenByAnotherReplicaCountTowardsTheSameThreshold() throws Exception {
+        platform.request().body(Map.of("maxRetries", 0, "breakerFailureThreshold", 3, "breakerOpenMs", 60000))
+                .patch("/api/agents/droid").then().statusCode(200);
+        String id = session();
+        anotherReplica("failure_count = 2");
+        fake.scriptOpenRouter(Scripted.error(503, Map.of("error", Map.of("code", 503, "message", "No endpoints available"))));
+        assertThat(send(id, "third failure")).isEqualTo(502);
+        assertThat(breakerColumn("state")).as("opened by the third failure of all replicas").isEqualTo("open");
+        int calls = fake.openRouterRequests.size();
+        assertThat(send(id, "refused")).isEqualTo(503);
+        assertThat(fake.openRouterRequests).hasSize(calls);
+    }
+
     @Test
     void anOpenBreakerHandsTheTurnToTheFallbackModelAndTheExecutionSaysSo() throws Exception {
         platform.request().body(Map.of("fallbackModel", "droid/claude-3-opus")).patch("/api/agents/droid").then().statusCode(400)

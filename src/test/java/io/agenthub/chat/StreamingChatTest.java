@@ -79,6 +79,33 @@ class StreamingChatTest {
         return events;
     }
 
+    /**
+     * More concurrent streams than an HTTP client's default pool (5 per host) are all open at the
+     * provider at once: only the agent's own limit may make a stream wait.
+     */
+    @Test
+    void twelveConcurrentStreamsAreAllOpenAtTheProviderAtOnce() throws Exception {
+        int streams = 12;
+        fake.holdStreamsUntil(streams);
+        List<String> sessions = new ArrayList<>();
+        for (int i = 0; i < streams; i++) {
+            sessions.add(session("droid", "gpt-4"));
+        }
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(streams);
+        try {
+            List<java.util.concurrent.Future<List<String>>> replies = new ArrayList<>();
+            for (String id : sessions) {
+                replies.add(pool.submit(() -> events(id, "all at once")));
+            }
+            for (java.util.concurrent.Future<List<String>> reply : replies) {
+                assertThat(reply.get(30, java.util.concurrent.TimeUnit.SECONDS).get(reply.get().size() - 1)).startsWith("done ");
+            }
+        } finally {
+            pool.shutdown();
+        }
+        assertThat(fake.mostOpenStreams.get()).as("streams open at the provider at the same time").isGreaterThanOrEqualTo(streams);
+    }
+
     @Test
     void droidStreamsDeltasThenDoneAndTheExecutionIsRecorded() throws Exception {
         String id = session("droid", "gpt-4");

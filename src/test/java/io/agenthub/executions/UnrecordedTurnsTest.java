@@ -114,6 +114,39 @@ class UnrecordedTurnsTest {
         Turns.assertEveryTurnEnded(user);
     }
 
+    /**
+     * A replica was killed mid-turn and never comes back: this replica ends its execution, which
+     * nobody has reported running for minutes, and keeps its own, however old, which it reports.
+     */
+    @Test
+    void executionsOfAReplicaThatNeverComesBackAreEndedAndLiveOnesAreNot() throws Exception {
+        UUID org = UUID.fromString(user.orgId());
+        CompletableFuture<Response> reply = turnHeldUpstream(2_500);
+        Object dead;
+        try (Connection c = Database.superuser("agent_hub")) {
+            // this replica's turn, started as long ago as a long stream and last reported then
+            Database.update(c, "UPDATE agent_executions SET started_at = started_at - interval '10 minutes', latency_ms = 0"
+                    + " WHERE status = 'running' AND organization_id = ?", org);
+            // the killed replica's: started five minutes ago, last reported alive four minutes ago
+            dead = Database.single(c, """
+                    INSERT INTO agent_executions (organization_id, session_id, agent_id, model_id, status, started_at, latency_ms)
+                    SELECT ?, ?::uuid, a.id, m.id, 'running', now() - interval '5 minutes', 60000
+                    FROM agents a JOIN models m ON m.agent_id = a.id WHERE a.name = 'droid' AND m.name = 'gpt-4'
+                    RETURNING id""", org, session);
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (Database.countAsSystem("SELECT count(*) FROM agent_executions WHERE id = ? AND status = 'running'", dead) > 0
+                && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertThat(Database.countAsSystem("""
+                SELECT count(*) FROM agent_executions WHERE id = ? AND status = 'error' AND error_code = 'abandoned'""", dead))
+                .as("the dead replica's execution, ended by the heartbeat of this one").isEqualTo(1);
+        assertThat(countRunning(org)).as("this replica's own turn, still running").isEqualTo(1);
+        reply.get(30, TimeUnit.SECONDS).then().statusCode(200).body("status", equalTo("success"));
+        assertThat(countRunning(org)).isZero();
+    }
+
     static double abandonedCount() {
         return Scrape.sum("agent_hub_executions_abandoned_total");
     }

@@ -7,6 +7,9 @@ import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 
@@ -50,6 +53,16 @@ public final class FakeProviders implements QuarkusTestResourceLifecycleManager 
 
     public void scriptStream(ScriptedStream stream) {
         streamScript.add(stream);
+    }
+
+    private final AtomicInteger openStreams = new AtomicInteger();
+    /** The most streams this server held open at once since the last reset. */
+    public final AtomicInteger mostOpenStreams = new AtomicInteger();
+    private volatile CountDownLatch streamGate;
+
+    /** Streams start answering only once {@code count} of them are open at once (or after 10 s). */
+    public void holdStreamsUntil(int count) {
+        streamGate = new CountDownLatch(count);
     }
 
     /** One scripted answer; when the script is empty, a normal reply is sent. */
@@ -103,6 +116,8 @@ public final class FakeProviders implements QuarkusTestResourceLifecycleManager 
     }
 
     public void reset() {
+        streamGate = null;
+        mostOpenStreams.set(0);
         probeFailures = 0;
         rejectAssertions = false;
         assertions.clear();
@@ -133,7 +148,7 @@ public final class FakeProviders implements QuarkusTestResourceLifecycleManager 
             }
             send(ex, new Scripted(200, Map.of("data", Map.of("label", "sk-or-...test", "limit", 100, "usage", 1.5)), Map.of(), 0));
         });
-        server.setExecutor(Executors.newFixedThreadPool(16));
+        server.setExecutor(Executors.newFixedThreadPool(64));
         server.start();
     }
 
@@ -262,7 +277,23 @@ public final class FakeProviders implements QuarkusTestResourceLifecycleManager 
                 "modelVersion", "gemini-1.5-pro-002"), Map.of(), 0));
     }
 
-    private static void stream(HttpExchange ex, ScriptedStream s) throws IOException {
+    private void stream(HttpExchange ex, ScriptedStream s) throws IOException {
+        mostOpenStreams.accumulateAndGet(openStreams.incrementAndGet(), Math::max);
+        try {
+            CountDownLatch gate = streamGate;
+            if (gate != null) {
+                gate.countDown();
+                gate.await(10, TimeUnit.SECONDS);
+            }
+            sendStream(ex, s);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            openStreams.decrementAndGet();
+        }
+    }
+
+    private static void sendStream(HttpExchange ex, ScriptedStream s) throws IOException {
         ex.getResponseHeaders().set("Content-Type", "text/event-stream");
         ex.sendResponseHeaders(200, 0);
         try (OutputStream out = ex.getResponseBody()) {

@@ -1,7 +1,5 @@
 package io.agenthub.testing;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,12 +10,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Prometheus's own checker. Taken from PATH or $PROMTOOL when present; otherwise fetched once
- * from Debian's prometheus package into target/tools, so a fresh Debian machine needs nothing
- * installed by hand. Only a machine with neither promtool nor apt (a macOS laptop) skips the check.
+ * from Debian's prometheus package ({@link DebianTools}).
  */
 public final class Promtool {
 
-    private static final Path TOOLS = Path.of("target", "tools");
     private static Path binary;
 
     private Promtool() {
@@ -58,44 +54,6 @@ public final class Promtool {
                 return binary = candidate;
             }
         }
-        Path extracted = TOOLS.resolve("prometheus/usr/bin/promtool").toAbsolutePath();
-        if (Files.isExecutable(extracted)) {
-            return binary = extracted;
-        }
-        assumeTrue(onPath("apt-get") && onPath("dpkg-deb"),
-                "promtool is not installed and this machine has no apt to fetch it: set PROMTOOL to run this check");
-        Files.createDirectories(TOOLS);
-        if (exec("apt-get", "download", "prometheus") != 0 && (exec("apt-get", "update") != 0 || exec("apt-get", "download", "prometheus") != 0)) {
-            throw new IllegalStateException("could not download Debian's prometheus package for promtool");
-        }
-        Path deb;
-        try (var files = Files.list(TOOLS)) {
-            deb = files.filter(p -> p.getFileName().toString().matches("prometheus_.*\\.deb")).findFirst()
-                    .orElseThrow(() -> new IllegalStateException("apt-get download left no prometheus package"));
-        }
-        if (exec("dpkg-deb", "-x", deb.getFileName().toString(), "prometheus") != 0 || !Files.isExecutable(extracted)) {
-            throw new IllegalStateException("could not unpack promtool from " + deb);
-        }
-        Files.delete(deb);
-        return binary = extracted;
-    }
-
-    private static boolean onPath(String program) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
-            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, program))) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static int exec(String... command) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(command).directory(TOOLS.toFile()).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        if (!process.waitFor(5, TimeUnit.MINUTES)) {
-            process.destroyForcibly();
-            return -1;
-        }
-        return process.exitValue();
+        return binary = DebianTools.unpack("prometheus", "usr/bin/promtool", "prometheus");
     }
 }

@@ -7,9 +7,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.Map;
 
+import io.agenthub.web.HttpLimits;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.mutiny.core.http.HttpClient;
 import io.vertx.mutiny.core.http.HttpClientResponse;
@@ -21,19 +23,41 @@ import io.vertx.mutiny.ext.web.client.HttpRequest;
 import io.vertx.mutiny.ext.web.client.HttpResponse;
 import io.vertx.mutiny.ext.web.client.WebClient;
 
-/** Non-blocking HTTP to LLM providers; timeouts are the agent guards' job. */
+/**
+ * Non-blocking HTTP to LLM providers; timeouts are the agent guards' job. The connection pools
+ * are as large as the API's own limit on requests in progress, so only the configured limits
+ * (that one and each agent's concurrency) ever make a call wait, never a pool default. Over TLS
+ * the clients offer HTTP/2 (ALPN), and many calls then share one connection.
+ */
 @ApplicationScoped
 public class ProviderHttp {
 
     private final Vertx vertx;
-    private final WebClient client;
-    private final HttpClient streaming;
+    private final WebClient plain;
+    private final WebClient tls;
+    private final HttpClient plainStreams;
+    private final HttpClient tlsStreams;
 
-    public ProviderHttp(Vertx vertx) {
+    public ProviderHttp(Vertx vertx, HttpLimits limits) {
         this.vertx = vertx;
-        this.client = WebClient.create(vertx, new WebClientOptions().setConnectTimeout(10_000).setKeepAlive(true)
-                .setMaxPoolSize(64).setUserAgent("agent-hub"));
-        this.streaming = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(10_000).setKeepAlive(false));
+        int pool = limits.maxInFlight();
+        this.plain = WebClient.create(vertx, options(new WebClientOptions().setUserAgent("agent-hub"), pool, false));
+        this.tls = WebClient.create(vertx, options(new WebClientOptions().setUserAgent("agent-hub"), pool, true));
+        this.plainStreams = vertx.createHttpClient(options(new HttpClientOptions(), pool, false));
+        this.tlsStreams = vertx.createHttpClient(options(new HttpClientOptions(), pool, true));
+    }
+
+    private static <O extends HttpClientOptions> O options(O options, int pool, boolean tls) {
+        options.setConnectTimeout(10_000).setKeepAlive(true).setMaxPoolSize(pool).setHttp2MaxPoolSize(pool);
+        if (tls) {
+            // HTTP/2 where the provider offers it, HTTP/1.1 where it does not
+            options.setProtocolVersion(HttpVersion.HTTP_2).setUseAlpn(true);
+        }
+        return options;
+    }
+
+    private WebClient client(String url) {
+        return url.regionMatches(true, 0, "https:", 0, 6) ? tls : plain;
     }
 
     public Vertx vertx() {
@@ -48,7 +72,8 @@ public class ProviderHttp {
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(url)
                 .putHeader("Content-Type", "application/json").putHeader("Accept", "text/event-stream");
         headers.forEach(options::putHeader);
-        return streaming.request(options)
+        HttpClient streams = url.regionMatches(true, 0, "https:", 0, 6) ? tlsStreams : plainStreams;
+        return streams.request(options)
                 .chain(request -> request.send(io.vertx.mutiny.core.buffer.Buffer.buffer(body.encode())))
                 .onFailure().transform(e -> e instanceof ProviderException ? e : ProviderException.unreachable(provider))
                 .chain(response -> {
@@ -83,7 +108,7 @@ public class ProviderHttp {
     }
 
     public HttpRequest<Buffer> get(String url) {
-        return client.getAbs(url).putHeader("Accept", "application/json");
+        return client(url).getAbs(url).putHeader("Accept", "application/json");
     }
 
     /** GETs a URL and fails with the mapped provider error unless it answers 200. */
@@ -99,7 +124,7 @@ public class ProviderHttp {
     }
 
     public HttpRequest<Buffer> post(String url) {
-        return client.postAbs(url).putHeader("Accept", "application/json");
+        return client(url).postAbs(url).putHeader("Accept", "application/json");
     }
 
     /** Sends a JSON body; failures to connect become a retryable provider error. */

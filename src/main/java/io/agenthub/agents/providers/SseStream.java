@@ -13,7 +13,8 @@ import io.vertx.mutiny.core.http.HttpClientResponse;
  * The {@code data:} payloads of a server-sent event stream, as they arrive. Comment lines (such as
  * OpenRouter's {@code : OPENROUTER PROCESSING}) are skipped. The first payload must arrive within
  * {@code firstMs} and each next one within {@code idleMs}, or the stream fails with a timeout;
- * cancelling the subscription closes the upstream connection.
+ * cancelling the subscription resets the upstream request (its HTTP/2 stream, or over HTTP/1.1
+ * its connection), so the provider stops generating.
  */
 public final class SseStream {
 
@@ -33,9 +34,7 @@ public final class SseStream {
                 }
                 timer[0] = vertx.setTimer(started.get() ? idleMs : firstMs, id -> {
                     if (done.compareAndSet(false, true)) {
-                        response.request().connection().close().subscribe().with(x -> {
-                        }, x -> {
-                        });
+                        response.request().reset();
                         emitter.fail(ProviderException.timeout(provider));
                     }
                 });
@@ -82,9 +81,7 @@ public final class SseStream {
                 vertx.cancelTimer(timer[0]);
                 if (done.compareAndSet(false, true)) {
                     // the client went away: stop paying for tokens nobody reads
-                    response.request().connection().close().subscribe().with(x -> {
-                    }, x -> {
-                    });
+                    response.request().reset();
                 }
             });
             response.resume();
