@@ -99,7 +99,7 @@ for i in $(seq 1 "$CONNECTIONS"); do
     users="$users$t $s;"
 done
 export BENCH_USERS=$users
-for mode in me messages; do BENCH_MODE=$mode wrk -t1 -c"$CONNECTIONS" -d5s -s bench/api/users.lua http://localhost:8083 >/dev/null; done
+for mode in me messages; do BENCH_MODE=$mode wrk -t1 -c"$CONNECTIONS" -d10s -s bench/api/users.lua http://localhost:8083 >/dev/null; done
 direct_me=$(reads me 8083)
 direct_messages=$(reads messages 8083)
 kill "${PID[direct]}"
@@ -147,10 +147,11 @@ b_calls=$(( $(calls) - b_calls_before ))
 end=$(( outage_started + OUTAGE * 1000 ))
 while [ "$(now_ms)" -lt "$end" ]; do
     turn 8081 "$t_a" "$s_a" >/dev/null &
+    on_a=$!
     turn 8082 "$t_b" "$s_b" >/dev/null
+    wait "$on_a"
     sleep 0.05
 done
-wait
 outage_calls=$(( $(calls) - before ))
 curl -sf -o /dev/null -X POST "$FAKE_URL/control/up"
 echo "a breaker A opened is honoured by B after $breaker_ms ms, B calling the provider $b_calls times meanwhile"
@@ -159,13 +160,15 @@ curl -sf -o /dev/null -X DELETE -H "Authorization: Bearer $admin" localhost:8081
 curl -sf -o /dev/null -X PATCH -H "Authorization: Bearer $admin" -H 'Content-Type: application/json' \
     -d '{"maxRetries":2,"breakerFailureThreshold":5,"breakerOpenMs":30000}' localhost:8081/api/agents/droid
 
-# kill -9 of B with turns held upstream
+# kill -9 of B with turns held upstream (after B has seen the breaker closed again)
+sleep 1
 curl -sf -o /dev/null -X POST "$FAKE_URL/control/delay?ms=4000"
 for pair in $(echo "$users" | tr ';' '\n' | head -8 | tr ' ' ','); do
     turn 8082 "${pair%,*}" "${pair#*,}" >/dev/null &
 done
 sleep 1
 kill -9 "${PID[replica-b]}"
+wait "${PID[replica-b]}" 2>/dev/null || true
 killed=$(now_ms)
 curl -sf -o /dev/null -X POST "$FAKE_URL/control/delay?ms=0"
 left=$(psql_su "SELECT count(*) FROM agent_executions WHERE status = 'running'")

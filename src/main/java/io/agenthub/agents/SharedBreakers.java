@@ -6,8 +6,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 
 import org.eclipse.microprofile.faulttolerance.exceptions.BulkheadException;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
@@ -19,8 +21,12 @@ import io.agenthub.tenancy.TenantTransactions;
 import io.agenthub.web.SqlValues;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.scheduler.Scheduled;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
+import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 
 /**
  * One circuit breaker per agent for all replicas, kept in circuit_breaker_state. Failures are
@@ -99,16 +105,27 @@ public class SharedBreakers {
     /** Agents whose half-open probe this replica holds. */
     private final Set<String> probing = ConcurrentHashMap.newKeySet();
 
+    private final AtomicBoolean refreshing = new AtomicBoolean();
+
     public SharedBreakers(TenantTransactions transactions, MeterRegistry meters) {
         this.transactions = transactions;
         this.meters = meters;
     }
 
-    @Scheduled(every = "${agent-hub.breakers.refresh}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    Uni<Void> scheduled() {
-        return refresh().onFailure().recoverWithUni(e -> {
-            LOG.debugf("Breaker states not refreshed: %s", e.getMessage());
-            return Uni.createFrom().voidItem();
+    /**
+     * Re-reads the rows every {@code agent-hub.breakers.refresh} on a Vert.x timer: the scheduler
+     * does not go below a second. Each read runs on a fresh duplicated context, as a scheduled job would.
+     */
+    void start(@Observes StartupEvent start, Vertx vertx, BreakersConfig config) {
+        vertx.setPeriodic(config.refresh().toMillis(), id -> {
+            if (!refreshing.compareAndSet(false, true)) {
+                return;
+            }
+            Context context = VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
+            VertxContextSafetyToggle.setContextSafe(context, true);
+            context.runOnContext(v -> refresh().onTermination().invoke(() -> refreshing.set(false)).subscribe().with(
+                    ok -> {
+                    }, e -> LOG.debugf("Breaker states not refreshed: %s", e.getMessage())));
         });
     }
 
