@@ -12,8 +12,8 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * Asked before the OIDC verifier (higher priority): answers a token verified a moment ago from
- * {@link VerifiedTokens}, and passes anything else on by answering nothing.
+ * Asked before the OIDC verifier (whose priority is the default, 1001): answers a token verified a
+ * moment ago from {@link VerifiedTokens}, and passes anything else on by answering nothing.
  */
 @ApplicationScoped
 public class RememberedTokenIdentityProvider implements IdentityProvider<TokenAuthenticationRequest> {
@@ -31,12 +31,12 @@ public class RememberedTokenIdentityProvider implements IdentityProvider<TokenAu
 
     @Override
     public int priority() {
-        return 10;
+        return 2000;
     }
 
     @Override
     public Uni<SecurityIdentity> authenticate(TokenAuthenticationRequest request, AuthenticationRequestContext context) {
-        SecurityIdentity known = tokens.find(request.getToken().getToken());
+        SecurityIdentity known = tokens.reuse(request.getToken().getToken());
         if (known == null) {
             return Uni.createFrom().nullItem();
         }

@@ -7,6 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -24,6 +25,7 @@ public class VerifiedTokens {
     }
 
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
+    private final Counter reused;
     private final long ttlMillis;
     private final int maxEntries;
 
@@ -32,6 +34,18 @@ public class VerifiedTokens {
         this.maxEntries = config.maxEntries();
         Gauge.builder("agent_hub_verified_tokens", entries, Map::size)
                 .description("Bearer tokens whose verified identity is remembered").register(meters);
+        reused = Counter.builder("agent_hub_verified_token_reuses")
+                .description("Requests whose bearer token was not verified again, having been verified moments before")
+                .register(meters);
+    }
+
+    /** The identity verified for exactly this token, while it is still trusted, counted as a reuse; null otherwise. */
+    public SecurityIdentity reuse(String token) {
+        SecurityIdentity identity = find(token);
+        if (identity != null) {
+            reused.increment();
+        }
+        return identity;
     }
 
     /** The identity verified for exactly this token, while it is still trusted; null otherwise. */

@@ -2,6 +2,7 @@ package io.agenthub.security;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
 
 import java.time.Duration;
 
@@ -9,6 +10,7 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
+import io.agenthub.testing.Scrape;
 import io.agenthub.testing.Tokens;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -30,7 +32,10 @@ class VerifiedTokensTest {
         SecurityIdentity remembered = tokens.find(token);
         assertThat(remembered).as("remembered after its first verification").isNotNull();
         assertThat(remembered.getPrincipal().getName()).isEqualTo(sub);
-        given().auth().oauth2(token).get("/api/me").then().statusCode(200);
+        double reuses = Scrape.sum("agent_hub_verified_token_reuses_total");
+        given().auth().oauth2(token).get("/api/me").then().statusCode(200).body("user.subject", equalTo(sub));
+        assertThat(Scrape.sum("agent_hub_verified_token_reuses_total")).as("the second request's token, not verified again")
+                .isEqualTo(reuses + 1);
         // the same claims with one character changed are another token: verified, and refused
         char changed = token.charAt(token.length() - 2) == 'A' ? 'B' : 'A';
         String tampered = token.substring(0, token.length() - 2) + changed + token.charAt(token.length() - 1);
