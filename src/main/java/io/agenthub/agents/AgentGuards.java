@@ -47,8 +47,8 @@ public class AgentGuards {
         Guard guard = guards.compute(agent.name, (name, existing) -> existing != null && existing.signature().equals(signature(agent))
                 ? existing : build(agent));
         return (Uni<T>) guard.retry().get(() -> breakers.admit(agent)
-                .chain(() -> guard.attempt().get(() -> call.get().map(result -> (Object) result)))
-                .onItemOrFailure().call((result, failure) -> breakers.record(agent, failure)));
+                .chain(probe -> guard.attempt().get(() -> call.get().map(result -> (Object) result))
+                        .onItemOrFailure().call((result, failure) -> breakers.record(agent, probe, failure))));
     }
 
     /**

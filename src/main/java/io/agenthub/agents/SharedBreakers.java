@@ -4,7 +4,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -102,8 +101,6 @@ public class SharedBreakers {
     private final TenantTransactions transactions;
     private final MeterRegistry meters;
     private final Map<String, State> states = new ConcurrentHashMap<>();
-    /** Agents whose half-open probe this replica holds. */
-    private final Set<String> probing = ConcurrentHashMap.newKeySet();
 
     private final AtomicBoolean refreshing = new AtomicBoolean();
 
@@ -148,12 +145,13 @@ public class SharedBreakers {
 
     /**
      * Lets a call to the agent through, or refuses it with {@link CircuitBreakerOpenException}: at
-     * once while the breaker is open or another replica probes, after claiming the probe when it is due.
+     * once while the breaker is open or another replica probes, after claiming the probe when it is
+     * due. Answers whether the call is this replica's probe.
      */
-    Uni<Void> admit(Agent agent) {
+    Uni<Boolean> admit(Agent agent) {
         State known = states.get(agent.name);
         if (known == null || "closed".equals(known.state())) {
-            return Uni.createFrom().voidItem();
+            return Uni.createFrom().item(false);
         }
         if (known.nextAttemptAt() != null && Instant.now().isBefore(known.nextAttemptAt())) {
             return Uni.createFrom().failure(open(agent));
@@ -163,9 +161,8 @@ public class SharedBreakers {
             if (!claimed) {
                 return Uni.createFrom().failure(open(agent));
             }
-            probing.add(agent.name);
             LOG.infof("Circuit breaker of agent '%s': this replica probes the provider", agent.name);
-            return Uni.createFrom().voidItem();
+            return Uni.createFrom().item(true);
         });
     }
 
@@ -173,15 +170,14 @@ public class SharedBreakers {
      * Accounts for the outcome of an admitted call; only calls that say something about the
      * provider count. A write the database refuses is logged, never the caller's failure.
      */
-    Uni<Void> record(Agent agent, Throwable failure) {
-        return account(agent, failure).onFailure().recoverWithUni(e -> {
+    Uni<Void> record(Agent agent, boolean probe, Throwable failure) {
+        return account(agent, probe, failure).onFailure().recoverWithUni(e -> {
             LOG.warnf("Circuit breaker of agent '%s' not updated: %s", agent.name, e.getMessage());
             return Uni.createFrom().voidItem();
         });
     }
 
-    private Uni<Void> account(Agent agent, Throwable failure) {
-        boolean probe = probing.remove(agent.name);
+    private Uni<Void> account(Agent agent, boolean probe, Throwable failure) {
         if (failure == null) {
             State known = states.get(agent.name);
             boolean clean = known == null || ("closed".equals(known.state()) && known.failures() == 0);
@@ -197,7 +193,6 @@ public class SharedBreakers {
 
     /** Closes the agent's breaker now (operators, after fixing credentials or a provider outage). */
     public Uni<Void> reset(Agent agent) {
-        probing.remove(agent.name);
         return write(agent, CLOSE, agent.id, Replica.name()).replaceWithVoid();
     }
 
@@ -226,19 +221,23 @@ public class SharedBreakers {
      */
     private Uni<Boolean> write(Agent agent, String sql, Object... params) {
         State before = states.get(agent.name);
-        return transactions.asSystem(() -> Sql.row(sql, params).chain(row -> row != null ? Uni.createFrom().item(new Object[] {row, true})
-                : Sql.row(CURRENT, agent.id).map(current -> new Object[] {current, false})))
-                .map(result -> {
-                    Object[] row = (Object[]) result[0];
-                    if (row != null) {
-                        State now = State.of(row);
+        return transactions.asSystem(() -> Sql.row(sql, params).chain(row -> row != null ? Uni.createFrom().item(new Written(row, true))
+                : Sql.row(CURRENT, agent.id).map(current -> new Written(current, false))))
+                .map(written -> {
+                    if (written.row() != null) {
+                        State now = State.of(written.row());
                         states.put(agent.name, now);
-                        if ((Boolean) result[1] && (before == null || !before.state().equals(now.state()))) {
+                        if (written.applied() && (before == null || !before.state().equals(now.state()))) {
                             LOG.infof("Circuit breaker of agent '%s' is %s", agent.name, now.state());
                             transitions(agent.name, now.state()).increment();
                         }
                     }
-                    return (Boolean) result[1];
+                    return written.applied();
                 });
     }
+
+    /** The row after a conditional update, and whether the update applied. */
+    private record Written(Object[] row, boolean applied) {
+    }
+
 }
