@@ -56,8 +56,12 @@ public class ProviderHttp {
         return options;
     }
 
+    private static boolean overTls(String url) {
+        return url.regionMatches(true, 0, "https:", 0, 6);
+    }
+
     private WebClient client(String url) {
-        return url.regionMatches(true, 0, "https:", 0, 6) ? tls : plain;
+        return overTls(url) ? tls : plain;
     }
 
     public Vertx vertx() {
@@ -72,8 +76,7 @@ public class ProviderHttp {
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(url)
                 .putHeader("Content-Type", "application/json").putHeader("Accept", "text/event-stream");
         headers.forEach(options::putHeader);
-        HttpClient streams = url.regionMatches(true, 0, "https:", 0, 6) ? tlsStreams : plainStreams;
-        return streams.request(options)
+        return (overTls(url) ? tlsStreams : plainStreams).request(options)
                 .chain(request -> request.send(io.vertx.mutiny.core.buffer.Buffer.buffer(body.encode())))
                 .onFailure().transform(e -> e instanceof ProviderException ? e : ProviderException.unreachable(provider))
                 .chain(response -> {
