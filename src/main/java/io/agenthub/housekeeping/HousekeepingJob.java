@@ -77,20 +77,14 @@ public class HousekeepingJob {
     }
 
     public Uni<Result> run() {
-        return transactions.asSystem(() -> Panache.getSession().chain(session -> session
-                .createNativeQuery("SELECT pg_try_advisory_xact_lock(" + LOCK + ")", Boolean.class).getSingleResult()
-                .chain(locked -> {
-                    if (!locked) {
-                        return Uni.createFrom().item(new Result(false, 0, 0, 0, 0, 0));
-                    }
-                    return count(session, "cleanup_expired_sessions")
-                            .chain(sessions -> count(session, "cleanup_expired_oauth_states")
-                                    .chain(states -> count(session, "cleanup_expired_oauth_tokens")
-                                            .chain(tokens -> cipher.rotate(session, config.housekeeping().rotationBatch())
-                                                    .chain(rotated -> recorder.reapAbandoned(executions.abandonAfter())
-                                                            .map(abandoned -> new Result(true, sessions, states, tokens, rotated,
-                                                                    abandoned))))));
-                })))
+        return transactions.asSystemAlone(LOCK, new Result(false, 0, 0, 0, 0, 0), () -> Panache.getSession().chain(session ->
+                count(session, "cleanup_expired_sessions")
+                        .chain(sessions -> count(session, "cleanup_expired_oauth_states")
+                                .chain(states -> count(session, "cleanup_expired_oauth_tokens")
+                                        .chain(tokens -> cipher.rotate(session, config.housekeeping().rotationBatch())
+                                                .chain(rotated -> recorder.reapAbandoned(executions.abandonAfter())
+                                                        .map(abandoned -> new Result(true, sessions, states, tokens, rotated,
+                                                                abandoned))))))))
                 .invoke(result -> {
                     if (result.ran()) {
                         cleaned.get("sessions").increment(result.sessions());

@@ -134,22 +134,16 @@ public class MetricsRollup {
 
     private Uni<Result> locked(Function<Mutiny.Session, Uni<List<LocalDate>>> daysOf) {
         long started = System.nanoTime();
-        return transactions.asSystem(() -> Panache.getSession().chain(session -> session
-                .createNativeQuery("SELECT pg_try_advisory_xact_lock(" + LOCK + ")", Boolean.class).getSingleResult()
-                .chain(locked -> {
-                    if (!locked) {
-                        return Uni.createFrom().item(new Result(false, List.of(), 0, 0));
+        // exact percentiles sort a day's executions: let the sorts stay in memory for this transaction
+        return transactions.asSystemAlone(LOCK, new Result(false, List.of(), 0, 0), () -> Panache.getSession().chain(session -> session
+                .createNativeQuery("SELECT set_config('work_mem', '" + WORK_MEM + "', true)").getSingleResult()
+                .chain(() -> daysOf.apply(session)).chain(days -> {
+                    Uni<Integer> written = Uni.createFrom().item(0);
+                    for (LocalDate day : days) {
+                        written = written.chain(sum -> session.createNativeQuery(ROLLUP).setParameter("day", day)
+                                .executeUpdate().map(n -> sum + n));
                     }
-                    // exact percentiles sort a day's executions: let the sorts stay in memory for this transaction
-                    return session.createNativeQuery("SELECT set_config('work_mem', '" + WORK_MEM + "', true)").getSingleResult()
-                            .chain(() -> daysOf.apply(session)).chain(days -> {
-                        Uni<Integer> written = Uni.createFrom().item(0);
-                        for (LocalDate day : days) {
-                            written = written.chain(sum -> session.createNativeQuery(ROLLUP).setParameter("day", day)
-                                    .executeUpdate().map(n -> sum + n));
-                        }
-                        return written.map(n -> new Result(true, days, n, (System.nanoTime() - started) / 1_000_000));
-                    });
+                    return written.map(n -> new Result(true, days, n, (System.nanoTime() - started) / 1_000_000));
                 })))
                 .invoke(result -> {
                     if (result.ran()) {

@@ -43,6 +43,16 @@ public class TenantTransactions {
         return Disconnects.survive(Panache.withTransaction(() -> bind("", "", false, true).chain(() -> work.get())));
     }
 
+    /**
+     * A system transaction that one replica at a time runs: it first takes the transaction-scoped
+     * advisory lock {@code lock}, and when another replica holds it answers {@code whenBusy} at once.
+     * Ends with its transaction, so a pooler in transaction mode keeps it.
+     */
+    public <T> Uni<T> asSystemAlone(long lock, T whenBusy, Supplier<Uni<T>> work) {
+        return asSystem(() -> Sql.row("SELECT pg_try_advisory_xact_lock($1)", lock)
+                .chain(row -> Boolean.TRUE.equals(row[0]) ? work.get() : Uni.createFrom().item(whenBusy)));
+    }
+
     private static Uni<Integer> bind(String user, String org, boolean platformAdmin, boolean system) {
         return Sql.update(BIND, user, org, platformAdmin ? "true" : "", system ? "on" : "");
     }
