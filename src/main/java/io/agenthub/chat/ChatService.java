@@ -46,7 +46,6 @@ import io.agenthub.web.Disconnects;
 import io.agenthub.web.Page;
 import io.quarkus.arc.All;
 import io.quarkus.hibernate.reactive.panache.Panache;
-import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;

@@ -14,8 +14,4 @@ public interface ExecutionsConfig {
      */
     @WithDefault("1m")
     Duration abandonAfter();
-
-    /** How often each replica reports its running executions alive, and ends abandoned ones. */
-    @WithDefault("10s")
-    Duration heartbeat();
 }
