@@ -14,4 +14,11 @@ public interface ExecutionsConfig {
      */
     @WithDefault("1m")
     Duration abandonAfter();
+
+    /**
+     * How often each replica reports its running executions alive, and ends abandoned ones. Read
+     * by the heartbeat's schedule expression; declared here so the mapping knows the key.
+     */
+    @WithDefault("10s")
+    Duration heartbeat();
 }
