@@ -11,7 +11,6 @@ import org.jboss.logging.Logger;
 
 import io.agenthub.agents.providers.ChatProvider;
 import io.agenthub.tenancy.TenantTransactions;
-import io.quarkus.arc.All;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
@@ -31,13 +30,13 @@ public class AgentHealthProbe {
     static final int UNHEALTHY_AFTER = 3;
 
     private final TenantTransactions transactions;
-    private final List<ChatProvider> providers;
+    private final AgentCaller agents;
     private final long periodSeconds;
 
-    public AgentHealthProbe(TenantTransactions transactions, @All List<ChatProvider> providers,
+    public AgentHealthProbe(TenantTransactions transactions, AgentCaller agents,
             @ConfigProperty(name = "agent-hub.agents.health-period", defaultValue = "60") long periodSeconds) {
         this.transactions = transactions;
-        this.providers = providers;
+        this.agents = agents;
         this.periodSeconds = periodSeconds;
     }
 
@@ -87,7 +86,7 @@ public class AgentHealthProbe {
     }
 
     private Uni<Result> probe(Claim claim) {
-        ChatProvider provider = providers.stream().filter(p -> p.provider().equals(claim.provider())).findFirst().orElse(null);
+        ChatProvider provider = agents.provider(claim.provider()).orElse(null);
         if (provider == null) {
             return Uni.createFrom().item(new Result(claim.agent(), "unhealthy", 0, "no client for provider " + claim.provider()));
         }

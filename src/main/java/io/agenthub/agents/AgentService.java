@@ -63,16 +63,6 @@ public class AgentService {
         });
     }
 
-    /** The same, by ids (an existing chat session's agent and model). */
-    public Uni<Target> usable(java.util.UUID agentId, java.util.UUID modelId) {
-        return agents.findById(agentId).chain(agent -> models.findById(modelId).map(model -> {
-            if (agent == null || !agent.enabled || model == null || !model.enabled) {
-                throw ApiException.unprocessable("The agent or model of this session is disabled.");
-            }
-            return new Target(agent, model);
-        }));
-    }
-
     /**
      * Where an open breaker sends the agent's calls: its fallback model, when one is set and it and
      * its agent are enabled; null otherwise.
@@ -84,10 +74,6 @@ public class AgentService {
         return models.findById(agent.fallbackModelId).chain(model -> model == null || !model.enabled
                 ? Uni.createFrom().<Target> nullItem()
                 : agents.findById(model.agentId).map(a -> a == null || !a.enabled ? null : new Target(a, model)));
-    }
-
-    public Uni<Model> model(java.util.UUID id) {
-        return models.findById(id);
     }
 
     public Uni<List<AgentView>> list() {

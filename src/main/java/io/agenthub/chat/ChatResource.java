@@ -45,10 +45,14 @@ import io.smallrye.mutiny.Uni;
 @Tag(name = "Chat")
 public class ChatResource {
 
-    private final ChatService service;
+    private final ChatSessionService service;
+    private final ChatTurns turns;
+    private final TurnStream streams;
 
-    public ChatResource(ChatService service) {
+    public ChatResource(ChatSessionService service, ChatTurns turns, TurnStream streams) {
         this.service = service;
+        this.turns = turns;
+        this.streams = streams;
     }
 
     @POST
@@ -95,7 +99,7 @@ public class ChatResource {
     @StreamPreflight.Checked
     public Multi<OutboundSseEvent> stream(@PathParam("id") UUID id, @Valid @NotNull SendMessageRequest body,
             @HeaderParam("Idempotency-Key") String idempotencyKey, @Context Sse sse) {
-        return RestMulti.fromUniResponse(service.stream(id, body.content(), idempotencyKey),
+        return RestMulti.fromUniResponse(streams.open(id, body.content(), idempotencyKey),
                 events -> events.map(e -> sse.newEventBuilder().name(e.name()).mediaType(MediaType.APPLICATION_JSON_TYPE)
                         .data(e.data()).build()));
     }
@@ -106,7 +110,7 @@ public class ChatResource {
     public Uni<RestResponse<ReplyView>> send(@PathParam("id") UUID id, @Valid @NotNull SendMessageRequest body,
             @HeaderParam("Idempotency-Key") String idempotencyKey) {
         // Server-Timing lets a caller (and browser dev tools) tell the hub's share from the model's
-        return service.send(id, body.content(), idempotencyKey).map(reply -> RestResponse.ResponseBuilder.ok(reply)
+        return turns.send(id, body.content(), idempotencyKey).map(reply -> RestResponse.ResponseBuilder.ok(reply)
                 .header("Server-Timing", "hub;dur=" + reply.hubOverheadMs() + ", upstream;dur=" + reply.latencyMs())
                 .build());
     }

@@ -29,10 +29,10 @@ public class StreamPreflight {
     public @interface Checked {
     }
 
-    private final ChatService chat;
+    private final ChatTurns turns;
 
-    public StreamPreflight(ChatService chat) {
-        this.chat = chat;
+    public StreamPreflight(ChatTurns turns) {
+        this.turns = turns;
     }
 
     @Checked
@@ -45,6 +45,6 @@ public class StreamPreflight {
             // the parameter's own conversion answers this one, before any stream exists
             return Uni.createFrom().voidItem();
         }
-        return chat.preflight(sessionId);
+        return turns.preflight(sessionId);
     }
 }

@@ -9,8 +9,6 @@ import java.util.stream.Stream;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.hibernate.reactive.mutiny.Mutiny;
-
 import io.agenthub.tenancy.Sql;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -20,7 +18,10 @@ import io.smallrye.mutiny.Uni;
 /**
  * The one execution recorder: an agent_executions row opens before the upstream call and is closed
  * exactly once when the reply ends, however it ends; the Micrometer meters are updated from the
- * same facts at the same moment.
+ * same facts at the same moment. A chat turn writes the row in the same statements as its messages
+ * (one statement to begin, one to end: see ChatTurns) and reports here what they wrote; the
+ * recorder writes what happens to a row in between (a fallback reroute, the liveness report and
+ * the reaping of abandoned ones).
  */
 @ApplicationScoped
 public class ExecutionRecorder {
@@ -58,34 +59,26 @@ public class ExecutionRecorder {
     }
 
     /** How an execution ended. {@code status}: success, error, timeout, cancelled or rejected. */
-    public record Outcome(String status, UUID assistantMessageId, long latencyMs, Long timeToFirstTokenMs, long hubOverheadMs,
+    public record Outcome(String status, long latencyMs, Long timeToFirstTokenMs, long hubOverheadMs,
             Integer inputTokens, Integer outputTokens, int attempts, String errorCode, String errorMessage, boolean streamed) {
     }
 
-    public Uni<UUID> start(Mutiny.Session session, UUID orgId, UUID userId, UUID chatSessionId, UUID userMessageId, String agent,
-            UUID agentId, UUID modelId) {
-        UUID id = UUID.randomUUID();
-        return session.createNativeQuery("""
-                INSERT INTO agent_executions (id, organization_id, user_id, session_id, user_message_id, agent_id, model_id,
-                                              status)
-                VALUES (:id, :org, :user, :session, :message, :agent, :model, 'running')""")
-                .setParameter("id", id).setParameter("org", orgId).setParameter("user", userId)
-                .setParameter("session", chatSessionId).setParameter("message", userMessageId)
-                .setParameter("agent", agentId).setParameter("model", modelId)
-                .executeUpdate().replaceWith(id)
-                .invoke(() -> running.put(id, new Running(agent, System.nanoTime())));
+    /**
+     * A running execution row was committed (by the statement that begins a chat turn, which
+     * writes it together with the user's message): this replica now reports it alive.
+     */
+    public void opened(UUID executionId, String agent) {
+        running.put(executionId, new Running(agent, System.nanoTime()));
     }
 
     /**
      * The agent's breaker is open and the call goes to its fallback: the row names the model that
      * answers and keeps the one that was asked for.
      */
-    public Uni<Void> reroute(Mutiny.Session session, UUID executionId, String agent, UUID agentId, UUID modelId) {
-        return session.createNativeQuery("""
-                UPDATE agent_executions SET requested_model_id = model_id, agent_id = :agent, model_id = :model
-                WHERE id = :id AND status = 'running'""")
-                .setParameter("agent", agentId).setParameter("model", modelId).setParameter("id", executionId)
-                .executeUpdate()
+    public Uni<Void> reroute(UUID executionId, String agent, UUID agentId, UUID modelId) {
+        return Sql.update("""
+                UPDATE agent_executions SET requested_model_id = model_id, agent_id = $1, model_id = $2
+                WHERE id = $3 AND status = 'running'""", agentId, modelId, executionId)
                 .invoke(() -> running.computeIfPresent(executionId, (id, r) -> new Running(agent, r.since())))
                 .replaceWithVoid();
     }
@@ -97,33 +90,16 @@ public class ExecutionRecorder {
         return (int) running.values().stream().filter(r -> r.agent().equals(agent)).count();
     }
 
-    public Uni<Void> finish(Mutiny.Session session, UUID executionId, String agent, String model, Outcome o) {
-        return session.createNativeQuery("""
-                UPDATE agent_executions SET status = :status, completed_at = now(), latency_ms = :latency,
-                    time_to_first_token_ms = CAST(CAST(:ttft AS text) AS integer), hub_overhead_ms = :overhead,
-                    input_tokens = CAST(CAST(:input AS text) AS integer), output_tokens = CAST(CAST(:output AS text) AS integer),
-                    attempts = :attempts, error_code = CAST(:code AS text), error_message = CAST(:message AS text),
-                    streamed = :streamed, assistant_message_id = CAST(CAST(:assistant AS text) AS uuid)
-                WHERE id = :id AND status = 'running'""")
-                .setParameter("status", o.status()).setParameter("latency", (int) Math.min(o.latencyMs(), Integer.MAX_VALUE))
-                .setParameter("ttft", o.timeToFirstTokenMs() == null ? null : o.timeToFirstTokenMs().toString())
-                .setParameter("overhead", (int) Math.min(o.hubOverheadMs(), Integer.MAX_VALUE))
-                .setParameter("input", o.inputTokens() == null ? null : o.inputTokens().toString())
-                .setParameter("output", o.outputTokens() == null ? null : o.outputTokens().toString())
-                .setParameter("attempts", o.attempts())
-                .setParameter("code", o.errorCode())
-                .setParameter("message", o.errorMessage() == null ? null : o.errorMessage().substring(0, Math.min(4000, o.errorMessage().length())))
-                .setParameter("streamed", o.streamed())
-                .setParameter("assistant", o.assistantMessageId() == null ? null : o.assistantMessageId().toString())
-                .setParameter("id", executionId)
-                .executeUpdate()
-                .invoke(updated -> {
-                    running.remove(executionId);
-                    if (updated == 1) {
-                        meter(agent, model, o);
-                    }
-                })
-                .replaceWithVoid();
+    /**
+     * The statement that ends a chat turn wrote the execution's outcome (with the reply, in one
+     * statement); {@code closedNow} is false when it found the row no longer running (the reaper
+     * ended it first), and then the outcome was counted already.
+     */
+    public void closed(UUID executionId, String agent, String model, Outcome outcome, boolean closedNow) {
+        running.remove(executionId);
+        if (closedNow) {
+            meter(agent, model, outcome);
+        }
     }
 
     /** The turn ended without recording its execution: no longer reported alive, so the reaper ends it. */

@@ -1,5 +1,6 @@
 package io.agenthub.tenancy;
 
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -40,6 +41,27 @@ public final class Sql {
     /** The first row, or null when there is none. */
     public static Uni<Object[]> row(String sql, Object... params) {
         return rows(sql, params).map(rows -> rows.isEmpty() ? null : rows.get(0));
+    }
+
+    /** The rows, each read by column name into a record. */
+    public static <T> Uni<List<T>> records(Function<SqlRow, T> mapper, String sql, Object... params) {
+        return connection().chain(c -> Uni.createFrom().completionStage(c.selectJdbc(sql, params))).map(result -> {
+            List<T> records = new ArrayList<>();
+            SqlRow row = new SqlRow(result);
+            try {
+                while (result.next()) {
+                    records.add(mapper.apply(row));
+                }
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+            return records;
+        });
+    }
+
+    /** The first row read into a record, or null when there is none. */
+    public static <T> Uni<T> record(Function<SqlRow, T> mapper, String sql, Object... params) {
+        return records(mapper, sql, params).map(records -> records.isEmpty() ? null : records.get(0));
     }
 
     /** The rows changed (for a SELECT: the rows returned). */

@@ -90,4 +90,24 @@ public class ApiException extends RuntimeException {
     public static ApiException unprocessable(String detail) {
         return new ApiException(422, "Unprocessable Content", detail);
     }
+
+    public static ApiException badGateway(String detail) {
+        return new ApiException(502, "Bad Gateway", detail);
+    }
+
+    /** Refused for now, nothing the caller did wrong: retry after the seconds given. */
+    public static ApiException unavailable(String detail, long retryAfterSeconds) {
+        return new ApiException(503, "Service Unavailable", detail, List.of(), Map.of("Retry-After", Long.toString(retryAfterSeconds)),
+                Map.of());
+    }
+
+    /** The client went away before its answer (nginx's 499): recorded, never sent. */
+    public static ApiException clientClosed() {
+        return new ApiException(499, "Client Closed Request", "The client disconnected.");
+    }
+
+    /** A bug: no detail leaves the service. */
+    public static ApiException internal() {
+        return new ApiException(500, "Internal Server Error", "An unexpected error occurred.");
+    }
 }

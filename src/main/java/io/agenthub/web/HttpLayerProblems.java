@@ -133,7 +133,7 @@ public class HttpLayerProblems {
         String requestId = RequestInfo.idFor(ctx.request().getHeader(RequestInfoFilter.REQUEST_ID));
         byte[] body;
         try {
-            body = json.writeValueAsBytes(new Problem("about:blank", title, status, detail, null, requestId, errors, null));
+            body = json.writeValueAsBytes(Problem.of(status, title, detail, requestId, errors, null));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

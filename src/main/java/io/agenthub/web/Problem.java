@@ -16,6 +16,16 @@ public record Problem(String type, String title, int status, String detail, Stri
 
     public static final String MEDIA_TYPE = "application/problem+json";
 
+    /** The one way a problem body is built: the HTTP layer, the exception mapper and a stream's error event. */
+    public static Problem of(int status, String title, String detail, String requestId, List<FieldError> errors,
+            Map<String, Object> extensions) {
+        return new Problem("about:blank", title, status, detail, null, requestId, errors, extensions);
+    }
+
+    public static Problem of(ApiException e, String requestId) {
+        return of(e.status(), e.title(), e.getMessage(), requestId, e.errors(), e.extensions());
+    }
+
     @RegisterForReflection
     public record FieldError(String field, String message) {
     }

@@ -183,7 +183,7 @@ public class ProblemMapper {
         Response.ResponseBuilder response = Response.status(status)
                 .type(Problem.MEDIA_TYPE)
                 .header(RequestInfoFilter.REQUEST_ID, request.requestId())
-                .entity(new Problem("about:blank", title, status, detail, null, request.requestId(), errors, extensions));
+                .entity(Problem.of(status, title, detail, request.requestId(), errors, extensions));
         headers.forEach(response::header);
         return response.build();
     }

@@ -1,4 +1,4 @@
-package io.agenthub.chat;
+package io.agenthub.agents.providers;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -7,8 +7,6 @@ import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
-import io.agenthub.agents.providers.GoogleCredentials;
-import io.agenthub.agents.providers.ProvidersConfig;
 
 /** A broken service-account key stops the service at start-up with a message that never echoes the key. */
 class GoogleCredentialsTest {

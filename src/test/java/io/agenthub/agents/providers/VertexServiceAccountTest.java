@@ -1,4 +1,4 @@
-package io.agenthub.chat;
+package io.agenthub.agents.providers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;

@@ -1,4 +1,4 @@
-package io.agenthub.chat;
+package io.agenthub.agents;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
@@ -131,6 +131,34 @@ class AgentResilienceTest {
         assertThat(fake.openRouterRequests).hasSize(calls + 1);
         assertThat(breakerColumn("state")).isEqualTo("closed");
         assertThat(breakerColumn("updated_by")).isNotEqualTo("replica-b");
+    }
+
+    /**
+     * Each replica keeps a copy of the agents and models its turns use; a turn's first statement
+     * reads their row versions, so a change written elsewhere applies to the very next turn.
+     */
+    @Test
+    void anAgentOrModelChangedByAnotherReplicaAppliesToTheNextTurn() throws Exception {
+        String id = session();
+        assertThat(send(id, "warm the copy")).isEqualTo(200);
+        Database.as(Caller.system(),
+                c -> Database.update(c, "UPDATE agents SET max_retries = 0 WHERE name = 'droid'"));
+        fake.scriptOpenRouter(Scripted.error(503, Map.of("error", Map.of("code", 503, "message", "No endpoints available"))));
+        int calls = fake.openRouterRequests.size();
+        assertThat(send(id, "no retry now")).isEqualTo(502);
+        assertThat(fake.openRouterRequests).as("one attempt, no retries").hasSize(calls + 1);
+
+        Database.as(Caller.system(),
+                c -> Database.update(c, "UPDATE models SET enabled = false WHERE name = 'gpt-4'"));
+        try {
+            user.request().body(Map.of("content", "disabled")).post("/api/chat/sessions/" + id + "/messages").then().statusCode(422)
+                    .contentType("application/problem+json");
+            assertThat(fake.openRouterRequests).hasSize(calls + 1);
+        } finally {
+            Database.as(Caller.system(),
+                    c -> Database.update(c, "UPDATE models SET enabled = true WHERE name = 'gpt-4'"));
+        }
+        assertThat(send(id, "enabled again")).isEqualTo(200);
     }
 
     @Test

@@ -1,4 +1,4 @@
-package io.agenthub.chat;
+package io.agenthub.agents;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
@@ -10,7 +10,6 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
-import io.agenthub.agents.AgentHealthProbe;
 import io.agenthub.testing.Api;
 import io.agenthub.testing.Database;
 import io.agenthub.testing.Database.Caller;

@@ -1,0 +1,102 @@
+package io.agenthub.agents;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
+
+import io.agenthub.agents.AgentService.Target;
+import io.agenthub.agents.providers.ChatProvider;
+import io.agenthub.executions.ExecutionRecorder;
+import io.agenthub.tenancy.Caller;
+import io.agenthub.tenancy.TenantTransactions;
+import io.agenthub.web.ApiException;
+import io.quarkus.arc.All;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Calls an agent's provider under the agent's guards. An open breaker hands the call to the
+ * agent's fallback model when it has one; the execution row is rerouted first, so it names the
+ * model that answers and keeps the one asked for.
+ */
+@ApplicationScoped
+public class AgentCaller {
+
+    /** Where one call goes. The fallback may replace its target while it runs; attempts count retries. */
+    public static final class Route {
+        private volatile Target target;
+        private volatile boolean rerouted;
+        private final AtomicInteger attempts = new AtomicInteger();
+
+        public Route(Target target) {
+            this.target = target;
+        }
+
+        public Target target() {
+            return target;
+        }
+
+        public int attempts() {
+            return attempts.get();
+        }
+
+        /** The model that answered when it was the fallback, written {@code agent/model}; null otherwise. */
+        public String fallbackModel() {
+            return rerouted ? target.agent().name + "/" + target.model().name : null;
+        }
+    }
+
+    private final AgentGuards guards;
+    private final TenantTransactions transactions;
+    private final AgentService agents;
+    private final ExecutionRecorder recorder;
+    private final List<ChatProvider> providers;
+
+    public AgentCaller(AgentGuards guards, TenantTransactions transactions, AgentService agents, ExecutionRecorder recorder,
+            @All List<ChatProvider> providers) {
+        this.guards = guards;
+        this.transactions = transactions;
+        this.agents = agents;
+        this.recorder = recorder;
+        this.providers = providers;
+    }
+
+    /** Runs {@code attempt} (once per try) against the route's target, falling back as described above. */
+    public <T> Uni<T> call(Caller caller, UUID executionId, Route route, Function<Target, Uni<T>> attempt) {
+        Target first = route.target();
+        return guards.call(first.agent(), () -> counted(route, attempt, first))
+                .onFailure(CircuitBreakerOpenException.class).recoverWithUni(open -> first.agent().fallbackModelId == null
+                        ? Uni.createFrom().failure(open)
+                        : transactions.inTransaction(caller, () -> agents.fallbackFor(first.agent()).call(to -> to == null
+                                ? Uni.createFrom().voidItem()
+                                : recorder.reroute(executionId, to.agent().name, to.agent().id, to.model().id)))
+                                .chain(to -> {
+                                    if (to == null) {
+                                        return Uni.createFrom().failure(open);
+                                    }
+                                    route.target = to;
+                                    route.rerouted = true;
+                                    return guards.call(to.agent(), () -> counted(route, attempt, to));
+                                }));
+    }
+
+    private static <T> Uni<T> counted(Route route, Function<Target, Uni<T>> attempt, Target target) {
+        route.attempts.incrementAndGet();
+        return attempt.apply(target);
+    }
+
+    /** The client of the agent's provider ({@code config.provider}). */
+    public Optional<ChatProvider> provider(String name) {
+        return providers.stream().filter(p -> p.provider().equals(name)).findFirst();
+    }
+
+    /** The same, for a call that cannot go on without it. */
+    public ChatProvider requireProvider(String name) {
+        return provider(name).orElseThrow(() -> ApiException.unprocessable("No client for provider '" + name + "'."));
+    }
+}
