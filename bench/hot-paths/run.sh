@@ -6,7 +6,9 @@
 #           role under row-level security), same number of connections
 #   a turn  POST /api/chat/sessions/{id}/messages at a fixed rate (FixedRate.java, open loop),
 #           against the same load sent straight to the model stand-in: the difference is what the
-#           hub adds to a turn; then the highest of a few rates at which the turn's p99 stays < 50 ms
+#           hub adds to a turn; the CPU each turn costs the service and PostgreSQL; pgbench of the
+#           turn's own SQL (turn_sql.py, from TurnStatements.java); then the highest of a few rates
+#           at which the turn's p99 stays < 50 ms
 #   memory  resident set after the load
 # Each build is measured in turn in the same run, straight to PostgreSQL and behind PgBouncer in
 # transaction mode (ROUTES="direct pgbouncer"), against the same database and references: the
@@ -15,7 +17,8 @@
 # native executable (BUILDS="jvm native" by default; BUILDS=jvm for one). Each runs in the prod
 # profile on port 8081, configured through the environment like a deployment. Dev mode
 # lends its embedded PostgreSQL and local issuer (8180); the model is bench/api/fake_openrouter.py.
-# JFR=1 records profiles of the reads and of the turns at RATE to target/hot-paths-{reads,turns}.jfr; ONLY=reads stops after the reads.
+# JFR=1 records profiles of the reads and of the turns at RATE to target/hot-paths-{reads,turns}.jfr; ONLY=reads stops after the reads, ONLY=turns skips them.
+# NMT=1 adds the JVM's native memory tracking and prints its summary (where the resident set goes) after the load.
 # Needs wrk, pgbench, psql, curl, python3 and JDK 17+. Usage: bench/hot-paths/run.sh [seconds] [connections]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -27,8 +30,10 @@ BOUNCER_PORT=${BOUNCER_PORT:-16433}
 # each build straight to PostgreSQL and through PgBouncer in transaction mode (20 server connections)
 ROUTES=${ROUTES:-direct pgbouncer}
 # the container's view of the Deployment's memory limit, plus the options the image ships
-# (Dockerfile.jvm's JAVA_OPTS_APPEND) and those run-java.sh adds by default, on a host with no limit of its own
-JAVA_OPTS=${JAVA_OPTS:--XX:MaxRAM=768m -XX:MaxRAMPercentage=80 -XX:+UseParallelGC -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20 -XX:GCTimeRatio=4 -XX:AdaptiveSizePolicyWeight=90 -XX:+ExitOnOutOfMemoryError $(sed -nE 's/^ENV JAVA_OPTS_APPEND="(.*)"$/\1/p' src/main/docker/Dockerfile.jvm)}
+# (Dockerfile.jvm's GC_CONTAINER_OPTIONS and JAVA_OPTS_APPEND) and those run-java.sh adds by default, on a
+# host with no limit of its own
+GC_OPTIONS=$(sed -nE 's/^ENV GC_CONTAINER_OPTIONS="(.*)"$/\1/p' src/main/docker/Dockerfile.jvm)
+JAVA_OPTS=${JAVA_OPTS:--XX:MaxRAM=768m -XX:MaxRAMPercentage=80 ${GC_OPTIONS:--XX:+UseParallelGC} -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20 -XX:GCTimeRatio=4 -XX:AdaptiveSizePolicyWeight=90 -XX:+ExitOnOutOfMemoryError $(sed -nE 's/^ENV JAVA_OPTS_APPEND="(.*)"$/\1/p' src/main/docker/Dockerfile.jvm)}
 NATIVE_OPTS=${NATIVE_OPTS:--Xmx64m}
 if [ -z "${BUILDS:-}" ]; then
     BUILDS=jvm
@@ -62,7 +67,36 @@ ratio() { python3 -c "print(f'{$1 / $2:.3f}')"; }
 reference() {
     PGPASSWORD=$PG_APP_PASSWORD pgbench -n -M prepared -c "$CONNECTIONS" -j 2 -T "$SECONDS_EACH" -h 127.0.0.1 -p "$PG_PORT" \
         -U agent_hub_app -D user="$USER_ID" -D org="$ORG_ID" -D session="$SESSION" -D subject="$SUBJECT" \
-        -D key="$SESSION_KEY" -f "bench/hot-paths/$1.sql" agent_hub | sed -nE 's/^tps = ([0-9.]+).*/\1/p'
+        -D key="$SESSION_KEY" $(reference_script "$1") agent_hub | sed -nE 's/^tps = ([0-9.]+).*/\1/p'
+}
+reference_script() {
+    echo "-f bench/hot-paths/$1.sql"
+}
+# a turn's SQL for each user's session (TURN_SESSIONS: "session user org" lines), one script each,
+# picked at random per transaction as the hub's load goes round the same sessions
+turn_reference() {
+    local i=0 scripts=() session user org
+    while read -r session user org; do
+        [ -n "$session" ] || continue
+        python3 bench/hot-paths/turn_sql.py src/main/java/io/agenthub/chat/TurnStatements.java "$session" "$user" "$org" \
+            >"$OUT/turn-$i.sql"
+        scripts+=(-f "$OUT/turn-$i.sql@1")
+        i=$((i + 1))
+    done <<<"$TURN_SESSIONS"
+    PGPASSWORD=$PG_APP_PASSWORD pgbench -n -M prepared -c "$CONNECTIONS" -j 2 -T "$SECONDS_EACH" -h 127.0.0.1 -p "$PG_PORT" \
+        -U agent_hub_app "${scripts[@]}" agent_hub | sed -nE 's/^tps = ([0-9.]+).*/\1/p'
+}
+# CPU time (ms) used so far by a process, and by all of PostgreSQL's processes
+cpu_ms() { awk -v tick="$(getconf CLK_TCK)" '{print int(($14 + $15) * 1000 / tick)}' "/proc/$1/stat"; }
+# PostgreSQL's: the postmaster's own, its children's that have exited, and its living children's
+postgres_cpu_ms() {
+    local postmaster total pid
+    postmaster=$(head -1 "$PG_DATA/postmaster.pid")
+    total=$(awk -v tick="$(getconf CLK_TCK)" '{print int(($14 + $15 + $16 + $17) * 1000 / tick)}' "/proc/$postmaster/stat")
+    for pid in $(pgrep -P "$postmaster"); do
+        total=$((total + $(cpu_ms "$pid" 2>/dev/null || echo 0)))
+    done
+    echo "$total"
 }
 hub() {
     BENCH_MODE=$1 wrk -t1 -c"$CONNECTIONS" -d"${SECONDS_EACH}s" --latency -s bench/api/users.lua "$BASE" >"$OUT/wrk-$1.txt"
@@ -74,7 +108,7 @@ measure() {
     [ "$route" = pgbouncer ] && env=(QUARKUS_DATASOURCE_REACTIVE_URL="postgresql://127.0.0.1:$BOUNCER_PORT/agent_hub"
         AGENT_HUB_DATABASE_POOLER=transaction)
     case $build in
-        jvm) read -r -a command <<<"java $JAVA_OPTS -jar target/quarkus-app/quarkus-run.jar" ;;
+        jvm) read -r -a command <<<"java $JAVA_OPTS ${NMT:+-XX:NativeMemoryTracking=summary} -jar target/quarkus-app/quarkus-run.jar" ;;
         native) read -r -a command <<<"$(ls target/*-runner) $NATIVE_OPTS" ;;
     esac
     env "${env[@]}" "${command[@]}" >"$OUT/app-$build-$route.log" 2>&1 &
@@ -87,7 +121,8 @@ measure() {
     echo
     echo "== $build, $route to PostgreSQL: ${command[*]}"
     echo "preparing $CONNECTIONS users, each with a session of 25 turns"
-    local users="" token="" session="" targets_hub="$OUT/targets-hub-$build.txt" targets_direct="$OUT/targets-direct.txt"
+    local users="" token="" session=""
+    TURN_SESSIONS="" targets_hub="$OUT/targets-hub-$build.txt" targets_direct="$OUT/targets-direct.txt"
     : >"$targets_hub"
     : >"$targets_direct"
     for i in $(seq 1 "$CONNECTIONS"); do
@@ -102,6 +137,9 @@ measure() {
                 -d '{"content":"benchmark turn"}' "$BASE/api/chat/sessions/$session/messages"
         done
         users="$users$token $session;"
+        TURN_SESSIONS="$TURN_SESSIONS$session $(curl -sf -H "Authorization: Bearer $token" "$BASE/api/me" | python3 -c \
+            'import json,sys; m=json.load(sys.stdin); print(m["user"]["id"], m["organization"]["id"])')
+"
         echo "$BASE/api/chat/sessions/$session/messages $token" >>"$targets_hub"
         echo "http://127.0.0.1:$FAKE_PORT/api/v1/chat/completions -" >>"$targets_direct"
     done
@@ -123,6 +161,7 @@ measure() {
     printf '%-48s %12s %10s %10s %12s %8s\n' "read ($CONNECTIONS connections, ${SECONDS_EACH}s)" "Agent Hub/s" "p50" "p99" "pgbench tps" "ratio"
     local summary="$build $route:"
     for mode in me sessions messages; do
+        [ "${ONLY:-}" = turns ] && break
         read -r rps p50 p99 bad < <(hub "$mode")
         tps=$(reference "$mode")
         case $mode in
@@ -143,12 +182,22 @@ measure() {
         read -r d_rate d50 d90 d99 dmax derr < <(java -cp "$OUT" FixedRate "$RATE" "$SECONDS_EACH" 2 "$turn" "$targets_direct")
         printf '%-28s %8s %8s %8s %8s %8s %7s\n' "model stand-in directly" "$d_rate" "$d50" "$d90" "$d99" "$dmax" "$derr"
         [ -n "${JFR:-}" ] && [ "$build" = jvm ] && jcmd "$APP" JFR.start name=turns settings=profile >/dev/null
+        local hub_cpu pg_cpu
+        hub_cpu=$(cpu_ms "$APP")
+        pg_cpu=$(postgres_cpu_ms)
         read -r h_rate h50 h90 h99 hmax herr < <(java -cp "$OUT" FixedRate "$RATE" "$SECONDS_EACH" 2 '{"content":"benchmark turn"}' "$targets_hub")
+        hub_cpu=$(python3 -c "print(f'{($(cpu_ms "$APP") - $hub_cpu) / ($RATE * $SECONDS_EACH):.2f}')")
+        pg_cpu=$(python3 -c "print(f'{($(postgres_cpu_ms) - $pg_cpu) / ($RATE * $SECONDS_EACH):.2f}')")
         [ -n "${JFR:-}" ] && [ "$build" = jvm ] && jcmd "$APP" JFR.stop name=turns filename="$PWD/target/hot-paths-turns.jfr" >/dev/null
         printf '%-28s %8s %8s %8s %8s %8s %7s\n' "through Agent Hub" "$h_rate" "$h50" "$h90" "$h99" "$hmax" "$herr"
+        local turn_tps pg_turn_cpu
+        pg_turn_cpu=$(postgres_cpu_ms)
+        turn_tps=$(turn_reference)
+        pg_turn_cpu=$(python3 -c "print(f'{($(postgres_cpu_ms) - $pg_turn_cpu) / ($turn_tps * $SECONDS_EACH):.2f}')")
+        echo "pgbench of a turn's SQL (both transactions, $CONNECTIONS connections): $turn_tps turns/s, $pg_turn_cpu ms of PostgreSQL CPU each"
         local added
         added=$(python3 -c "print(f'p50 {$h50 - $d50:+.2f} ms, p99 {$h99 - $d99:+.2f} ms')")
-        echo "added by the hub at $RATE/s: $added"
+        echo "added by the hub at $RATE/s: $added; CPU per turn: $hub_cpu ms in the service, $pg_cpu ms in PostgreSQL"
         local carried="none"
         for rate in ${RATES:-50 100 150 200 300 400 600}; do
             read -r r_rate r50 r90 r99 rmax rerr < <(java -cp "$OUT" FixedRate "$rate" 10 2 '{"content":"benchmark turn"}' "$targets_hub")
@@ -156,11 +205,14 @@ measure() {
             python3 -c "import sys; sys.exit(0 if $r99 < 50 and $rerr == 0 else 1)" || break
             carried=$rate
         done
-        summary="$summary, turn $added at $RATE/s, p99 < 50 ms up to $carried turns/s"
+        summary="$summary, turn $added at $RATE/s (CPU/turn: service $hub_cpu ms, PostgreSQL $pg_cpu ms; pgbench of its SQL $turn_tps/s, $pg_turn_cpu ms), p99 < 50 ms up to $carried turns/s"
     fi
     local resident
     resident=$(awk '/^VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$APP/status")
     echo "resident set after the load: $resident MB"
+    if [ -n "${NMT:-}" ] && [ "$build" = jvm ]; then
+        jcmd "$APP" VM.native_memory summary scale=MB | grep -E '^(Total|-)' | sed -E 's/ +\(/ (/' | tee "$OUT/nmt-$route.txt"
+    fi
     SUMMARY="$SUMMARY${SUMMARY:+ | }$summary, rss $resident MB"
     kill "$APP"
     wait "$APP" 2>/dev/null || true

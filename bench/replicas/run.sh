@@ -28,7 +28,7 @@ mkdir -p "$OUT"
 
 case $BUILD in
     jvm) [ -f target/quarkus-app/quarkus-run.jar ] || ./mvnw -B -q package -DskipTests
-         LAUNCH="java -XX:MaxRAM=768m -XX:MaxRAMPercentage=80 -XX:+UseParallelGC -jar target/quarkus-app/quarkus-run.jar" ;;
+         LAUNCH="java -XX:MaxRAM=768m -XX:MaxRAMPercentage=80 -XX:+UseSerialGC -jar target/quarkus-app/quarkus-run.jar" ;;
     native) ls target/*-runner >/dev/null 2>&1 || ./mvnw -B -q package -Pnative -DskipTests
             LAUNCH="$(ls target/*-runner) -Xmx64m" ;;
     *) echo "BUILD is jvm or native"; exit 2 ;;
