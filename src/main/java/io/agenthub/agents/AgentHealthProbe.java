@@ -6,7 +6,6 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import io.agenthub.agents.providers.ChatProvider;
@@ -31,13 +30,13 @@ public class AgentHealthProbe {
 
     private final TenantTransactions transactions;
     private final AgentCaller agents;
-    private final long periodSeconds;
+    private final AgentsConfig config;
 
     public AgentHealthProbe(TenantTransactions transactions, AgentCaller agents,
-            @ConfigProperty(name = "agent-hub.agents.health-period", defaultValue = "60") long periodSeconds) {
+            AgentsConfig config) {
         this.transactions = transactions;
         this.agents = agents;
-        this.periodSeconds = periodSeconds;
+        this.config = config;
     }
 
     record Claim(UUID agentId, String agent, String provider, String providerModelId, java.util.Map<String, Object> config) {
@@ -46,7 +45,7 @@ public class AgentHealthProbe {
     public record Result(String agent, String status, long latencyMs, String error) {
     }
 
-    @Scheduled(every = "${agent-hub.agents.health-period:60}s", delayed = "${agent-hub.agents.health-first-delay:15s}",
+    @Scheduled(every = "${agent-hub.agents.health-period}", delayed = "${agent-hub.agents.health-first-delay}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> scheduled() {
         return run().replaceWithVoid().onFailure().recoverWithUni(e -> {
@@ -79,7 +78,7 @@ public class AgentHealthProbe {
                 RETURNING a.id, a.name, a.config ->> 'provider', a.config::text,
                           (SELECT m.provider_model_id FROM models m WHERE m.agent_id = a.id AND m.enabled ORDER BY m.name LIMIT 1)""",
                 Object[].class)
-                .setParameter("by", Replica.name()).setParameter("period", (double) periodSeconds)
+                .setParameter("by", Replica.name()).setParameter("period", config.healthPeriod().toMillis() / 1000.0)
                 .getResultList()))
                 .map(rows -> rows.stream().filter(r -> r[4] != null).map(r -> new Claim((UUID) r[0], (String) r[1], (String) r[2],
                         (String) r[4], new io.vertx.core.json.JsonObject((String) r[3]).getMap())).toList());

@@ -9,10 +9,9 @@ import io.agenthub.tenancy.CurrentCaller;
 import io.agenthub.tenancy.Role;
 import io.agenthub.tenancy.TenantTransactions;
 import io.agenthub.web.ApiException;
-import io.agenthub.web.Cursor;
+import io.agenthub.web.Keyset;
 import io.agenthub.web.Page;
 import io.quarkus.panache.common.Parameters;
-import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
 
 /** Reading the audit trail, newest first. */
@@ -37,86 +36,64 @@ public class AuditService {
         if (!caller.platformAdmin()) {
             caller.requireRole(Role.ADMIN);
         }
-        Filter f = new Filter();
+        Keyset f = Keyset.newestFirst("1 = 1", new Parameters());
         if (!caller.platformAdmin()) {
-            f.add("organizationId = :org", "org", caller.organizationId());
+            f.and("organizationId = :org", "org", caller.organizationId());
         } else if (q.organizationId != null) {
-            f.add("organizationId = :org", "org", q.organizationId);
+            f.and("organizationId = :org", "org", q.organizationId);
         }
         if (q.actor != null) {
-            f.add("actorUserId = :actor", "actor", q.actor);
+            f.and("actorUserId = :actor", "actor", q.actor);
         }
         if (q.resourceType != null) {
-            f.add("resourceType = :type", "type", q.resourceType);
+            f.and("resourceType = :type", "type", q.resourceType);
         }
         if (q.resourceId != null) {
-            f.add("resourceId = :rid", "rid", q.resourceId);
+            f.and("resourceId = :rid", "rid", q.resourceId);
         }
         common(f, q);
         int limit = q.page.limit();
-        return transactions.inTransaction(() -> logs.find(f.query(), Sort.descending("createdAt", "id"), f.params)
-                .page(0, limit + 1).list()
-                .map(rows -> Page.of(rows, limit, e -> new Cursor(e.createdAt, e.id), AuditLogView::of)));
+        return transactions.inTransaction(() -> f.page(logs, q.page.cursor(), limit, e -> e.createdAt, e -> e.id, AuditLogView::of));
     }
 
     public Uni<Page<AdminAuditLogView>> adminAuditLog(AuditQuery q) {
         current.get().requirePlatformAdmin();
-        Filter f = new Filter();
+        Keyset f = Keyset.newestFirst("1 = 1", new Parameters());
         if (q.actor != null) {
-            f.add("adminUserId = :actor", "actor", q.actor);
+            f.and("adminUserId = :actor", "actor", q.actor);
         }
         if (q.organizationId != null) {
-            f.add("targetOrganizationId = :org", "org", q.organizationId);
+            f.and("targetOrganizationId = :org", "org", q.organizationId);
         }
         if (q.resourceType != null) {
-            f.add("targetType = :type", "type", q.resourceType);
+            f.and("targetType = :type", "type", q.resourceType);
         }
         if (q.resourceId != null) {
-            f.add("targetId = :rid", "rid", q.resourceId);
+            f.and("targetId = :rid", "rid", q.resourceId);
         }
         common(f, q);
         int limit = q.page.limit();
-        return transactions.inTransaction(() -> adminLogs.find(f.query(), Sort.descending("createdAt", "id"), f.params)
-                .page(0, limit + 1).list()
-                .map(rows -> Page.of(rows, limit, e -> new Cursor(e.createdAt, e.id), AdminAuditLogView::of)));
+        return transactions.inTransaction(() -> f.page(adminLogs, q.page.cursor(), limit, e -> e.createdAt, e -> e.id,
+                AdminAuditLogView::of));
     }
 
-    private static void common(Filter f, AuditQuery q) {
+    private static void common(Keyset f, AuditQuery q) {
         if (q.action != null) {
             // "user" matches user.update, user.deactivate, ...; "user.update" matches exactly
             if (q.action.contains(".")) {
-                f.add("action = :action", "action", q.action);
+                f.and("action = :action", "action", q.action);
             } else {
-                f.add("action like :action", "action", q.action + ".%");
+                f.and("action like :action", "action", q.action + ".%");
             }
         }
         if (q.from != null && q.to != null && !q.from.isBefore(q.to)) {
             throw ApiException.invalidField("from", "must be before 'to'");
         }
         if (q.from != null) {
-            f.add("createdAt >= :from", "from", q.from);
+            f.and("createdAt >= :from", "from", q.from);
         }
         if (q.to != null) {
-            f.add("createdAt < :to", "to", q.to);
-        }
-        Cursor cursor = q.page.cursor();
-        if (cursor != null) {
-            f.query.append(" and ").append(Cursor.BEFORE);
-            f.params = cursor.bind(f.params);
-        }
-    }
-
-    private static final class Filter {
-        private final StringBuilder query = new StringBuilder("1 = 1");
-        private Parameters params = new Parameters();
-
-        void add(String clause, String name, Object value) {
-            query.append(" and ").append(clause);
-            params = params.and(name, value);
-        }
-
-        String query() {
-            return query.toString();
+            f.and("createdAt < :to", "to", q.to);
         }
     }
 }

@@ -16,11 +16,11 @@ import io.agenthub.chat.ChatViews.UpdateSessionRequest;
 import io.agenthub.tenancy.Caller;
 import io.agenthub.tenancy.CurrentCaller;
 import io.agenthub.tenancy.Sql;
+import io.agenthub.tenancy.SqlRow;
 import io.agenthub.tenancy.TenantTransactions;
 import io.agenthub.web.ApiException;
 import io.agenthub.web.Cursor;
 import io.agenthub.web.Page;
-import io.agenthub.web.SqlValues;
 import io.smallrye.mutiny.Uni;
 
 /** A user's chat sessions and their messages: create, list, rename, archive, delete, read. Turns are {@link ChatTurns}. */
@@ -73,7 +73,7 @@ public class ChatSessionService {
         }
         params.add(limit + 1);
         sql.append(" ORDER BY last_activity_at DESC, id DESC LIMIT $").append(params.size());
-        return transactions.inTransaction(() -> Sql.rows(ChatSessionService::sessionView, sql.toString(), params.toArray()))
+        return transactions.inTransaction(() -> Sql.records(ChatSessionService::sessionView, sql.toString(), params.toArray()))
                 .map(rows -> Page.of(rows, limit, v -> new Cursor(v.lastActivityAt(), v.id()), v -> v));
     }
 
@@ -100,7 +100,7 @@ public class ChatSessionService {
     /** One statement: no row when the session is not the caller's, one row of nulls when it has no messages after the cursor. */
     public Uni<Page<MessageView>> messages(UUID sessionId, int limit, String cursor) {
         long after = Cursor.decodeSequence(cursor);
-        return transactions.inTransaction(() -> Sql.rows("""
+        return transactions.inTransaction(() -> Sql.records(r -> r.uuid("id") == null ? null : MessageView.of(r), """
                 SELECT m.id, m.seq, m.role, m.content, m.status, m.input_tokens, m.output_tokens, m.created_at
                 FROM chat_sessions s LEFT JOIN LATERAL (
                     SELECT id, seq, role, content, status, input_tokens, output_tokens, created_at FROM chat_messages
@@ -110,7 +110,7 @@ public class ChatSessionService {
                     if (rows.isEmpty()) {
                         throw ApiException.notFound("Chat session");
                     }
-                    List<MessageView> found = rows.get(0)[0] == null ? List.of() : rows.stream().map(MessageView::of).toList();
+                    List<MessageView> found = rows.get(0) == null ? List.of() : rows;
                     boolean more = found.size() > limit;
                     List<MessageView> page = more ? found.subList(0, limit) : found;
                     return new Page<>(page, more ? Cursor.encodeSequence(page.get(page.size() - 1).seq()) : null);
@@ -124,21 +124,17 @@ public class ChatSessionService {
     }
 
     private Uni<SessionView> view(UUID id) {
-        return Sql.row(SESSION_VIEWS + " WHERE id = $1 AND user_id = $2", id, current.get().userId()).map(row -> {
-            if (row == null) {
-                throw ApiException.notFound("Chat session");
-            }
-            return sessionView(row);
-        });
+        return Sql.record(ChatSessionService::sessionView, SESSION_VIEWS + " WHERE id = $1 AND user_id = $2", id, current.get().userId())
+                .onItem().ifNull().failWith(() -> ApiException.notFound("Chat session"));
     }
 
     private static final String SESSION_VIEWS = """
             SELECT id, title, archived, agent_name, model_name, message_count, created_at, last_activity_at
             FROM v_recent_sessions""";
 
-    private static SessionView sessionView(Object[] r) {
-        return new SessionView((UUID) r[0], (String) r[1], (Boolean) r[2], (String) r[3], (String) r[4], ((Number) r[5]).longValue(),
-                SqlValues.instant(r[6]), SqlValues.instant(r[7]));
+    private static SessionView sessionView(SqlRow r) {
+        return new SessionView(r.uuid("id"), r.text("title"), r.bool("archived"), r.text("agent_name"), r.text("model_name"),
+                r.bigint("message_count"), r.instant("created_at"), r.instant("last_activity_at"));
     }
 
 }

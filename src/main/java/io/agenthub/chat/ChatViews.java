@@ -6,7 +6,7 @@ import java.util.UUID;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
 
-import io.agenthub.web.SqlValues;
+import io.agenthub.tenancy.SqlRow;
 
 /** Request and response bodies of the chat API. */
 public final class ChatViews {
@@ -38,9 +38,9 @@ public final class ChatViews {
         }
 
         /** A row of id, seq, role, content, status, input_tokens, output_tokens, created_at. */
-        static MessageView of(Object[] r) {
-            return new MessageView((UUID) r[0], ((Number) r[1]).longValue(), (String) r[2], (String) r[3], (String) r[4],
-                    (Integer) r[5], (Integer) r[6], SqlValues.instant(r[7]));
+        static MessageView of(SqlRow r) {
+            return new MessageView(r.uuid("id"), r.bigint("seq"), r.text("role"), r.text("content"), r.text("status"),
+                    r.integer("input_tokens"), r.integer("output_tokens"), r.instant("created_at"));
         }
     }
 

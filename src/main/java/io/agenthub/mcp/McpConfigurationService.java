@@ -18,10 +18,10 @@ import io.agenthub.tenancy.Role;
 import io.agenthub.tenancy.TenantTransactions;
 import io.agenthub.web.ApiException;
 import io.agenthub.web.Cursor;
+import io.agenthub.web.Keyset;
 import io.agenthub.web.Page;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.panache.common.Parameters;
-import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
 
 @ApplicationScoped
@@ -48,21 +48,14 @@ public class McpConfigurationService {
 
     public Uni<Page<McpConfigurationView>> list(String scope, int limit, Cursor cursor) {
         Caller caller = current.get();
-        StringBuilder query = new StringBuilder(VISIBLE);
+        Keyset keyset = Keyset.oldestFirst(VISIBLE, Parameters.with("org", caller.organizationId()).and("user", caller.userId()));
         if ("organization".equals(scope)) {
-            query.append(" and userId is null");
+            keyset.and("userId is null");
         } else if ("personal".equals(scope)) {
-            query.append(" and userId is not null");
+            keyset.and("userId is not null");
         }
-        Parameters params = Parameters.with("org", caller.organizationId()).and("user", caller.userId());
-        if (cursor != null) {
-            query.append(" and ").append(Cursor.AFTER);
-            params = cursor.bind(params);
-        }
-        Parameters bound = params;
-        return transactions.inTransaction(() -> configurations.find(query.toString(), Sort.ascending("createdAt", "id"), bound)
-                .page(0, limit + 1).list()
-                .map(rows -> Page.of(rows, limit, c -> new Cursor(c.createdAt, c.id), McpConfigurationView::of)));
+        return transactions.inTransaction(() -> keyset.page(configurations, cursor, limit, c -> c.createdAt, c -> c.id,
+                McpConfigurationView::of));
     }
 
     public Uni<McpConfigurationView> get(UUID id) {

@@ -17,9 +17,9 @@ import io.agenthub.tenancy.Sql;
 import io.agenthub.tenancy.TenantTransactions;
 import io.agenthub.web.ApiException;
 import io.agenthub.web.Cursor;
+import io.agenthub.web.Keyset;
 import io.agenthub.web.Page;
 import io.quarkus.panache.common.Parameters;
-import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
 
 @ApplicationScoped
@@ -44,20 +44,11 @@ public class SystemPromptService {
 
     public Uni<Page<SystemPromptView>> list(String scope, int limit, Cursor cursor) {
         Caller caller = current.get();
-        StringBuilder query = new StringBuilder(VISIBLE);
-        Parameters params = Parameters.with("org", caller.organizationId()).and("user", caller.userId());
+        Keyset keyset = Keyset.oldestFirst(VISIBLE, Parameters.with("org", caller.organizationId()).and("user", caller.userId()));
         if (scope != null) {
-            query.append(" and scope = :scope");
-            params = params.and("scope", scope);
+            keyset.and("scope = :scope", "scope", scope);
         }
-        if (cursor != null) {
-            query.append(" and ").append(Cursor.AFTER);
-            params = cursor.bind(params);
-        }
-        Parameters bound = params;
-        return transactions.inTransaction(() -> prompts.find(query.toString(), Sort.ascending("createdAt", "id"), bound)
-                .page(0, limit + 1).list()
-                .map(rows -> Page.of(rows, limit, p -> new Cursor(p.createdAt, p.id), SystemPromptView::of)));
+        return transactions.inTransaction(() -> keyset.page(prompts, cursor, limit, p -> p.createdAt, p -> p.id, SystemPromptView::of));
     }
 
     public Uni<SystemPromptView> get(UUID id) {

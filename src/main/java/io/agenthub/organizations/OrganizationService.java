@@ -1,5 +1,9 @@
-package io.agenthub.tenancy;
+package io.agenthub.organizations;
 
+import io.agenthub.tenancy.Caller;
+import io.agenthub.tenancy.CurrentCaller;
+import io.agenthub.tenancy.Role;
+import io.agenthub.tenancy.TenantTransactions;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -8,13 +12,13 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.agenthub.audit.AuditTrail;
-import io.agenthub.tenancy.OrganizationRequests.CreateOrganizationRequest;
-import io.agenthub.tenancy.OrganizationRequests.UpdateOrganizationRequest;
+import io.agenthub.organizations.OrganizationRequests.CreateOrganizationRequest;
+import io.agenthub.organizations.OrganizationRequests.UpdateOrganizationRequest;
 import io.agenthub.web.ApiException;
 import io.agenthub.web.Cursor;
+import io.agenthub.web.Keyset;
 import io.agenthub.web.Page;
 import io.quarkus.panache.common.Parameters;
-import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
 
 @ApplicationScoped
@@ -66,20 +70,12 @@ public class OrganizationService {
 
     public Uni<Page<OrganizationView>> list(String status, int limit, Cursor cursor) {
         current.get().requirePlatformAdmin();
-        StringBuilder query = new StringBuilder("1 = 1");
-        Parameters params = new Parameters();
+        Keyset keyset = Keyset.oldestFirst("1 = 1", new Parameters());
         if (status != null) {
-            query.append(" and status = :status");
-            params = params.and("status", status);
+            keyset.and("status = :status", "status", status);
         }
-        if (cursor != null) {
-            query.append(" and ").append(Cursor.AFTER);
-            params = cursor.bind(params);
-        }
-        Parameters bound = params;
-        return transactions.inTransaction(() -> organizations.find(query.toString(), Sort.ascending("createdAt", "id"), bound)
-                .page(0, limit + 1).list()
-                .map(rows -> Page.of(rows, limit, o -> new Cursor(o.createdAt, o.id), OrganizationView::of)));
+        return transactions.inTransaction(() -> keyset.page(organizations, cursor, limit, o -> o.createdAt, o -> o.id,
+                OrganizationView::of));
     }
 
     public Uni<OrganizationView> get(UUID id) {

@@ -1,4 +1,4 @@
-package io.agenthub.tenancy;
+package io.agenthub.users;
 
 import java.time.Instant;
 import java.util.UUID;

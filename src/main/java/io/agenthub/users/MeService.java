@@ -1,5 +1,10 @@
-package io.agenthub.tenancy;
+package io.agenthub.users;
 
+import io.agenthub.organizations.OrganizationView;
+import io.agenthub.tenancy.Caller;
+import io.agenthub.tenancy.CurrentCaller;
+import io.agenthub.tenancy.Sql;
+import io.agenthub.tenancy.TenantTransactions;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
@@ -9,10 +14,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.agenthub.audit.AuditTrail;
 import io.agenthub.web.ApiException;
 import io.agenthub.web.Cursor;
+import io.agenthub.web.Keyset;
 import io.agenthub.web.Page;
 import io.agenthub.web.SqlValues;
 import io.quarkus.panache.common.Parameters;
-import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
 
 @ApplicationScoped
@@ -52,12 +57,8 @@ public class MeService {
 
     public Uni<Page<SessionView>> sessions(int limit, Cursor cursor) {
         Caller caller = current.get();
-        String query = "userId = :user" + (cursor == null ? "" : " and " + Cursor.BEFORE);
-        Parameters params = Parameters.with("user", caller.userId());
-        Parameters bound = cursor == null ? params : cursor.bind(params);
-        return transactions.inTransaction(() -> sessions.find(query, Sort.descending("createdAt", "id"), bound)
-                .page(0, limit + 1).list()
-                .map(rows -> Page.of(rows, limit, s -> new Cursor(s.createdAt, s.id), s -> SessionView.of(s, caller.sessionId()))));
+        return transactions.inTransaction(() -> Keyset.newestFirst("userId = :user", Parameters.with("user", caller.userId()))
+                .page(sessions, cursor, limit, s -> s.createdAt, s -> s.id, s -> SessionView.of(s, caller.sessionId())));
     }
 
     public Uni<Void> revokeSession(UUID id) {

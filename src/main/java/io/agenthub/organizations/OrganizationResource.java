@@ -1,4 +1,4 @@
-package io.agenthub.tenancy;
+package io.agenthub.organizations;
 
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
@@ -11,7 +11,7 @@ import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import io.agenthub.tenancy.OrganizationRequests.UpdateOrganizationRequest;
+import io.agenthub.organizations.OrganizationRequests.UpdateOrganizationRequest;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 

@@ -1,4 +1,4 @@
-package io.agenthub.tenancy;
+package io.agenthub.users;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;

@@ -1,4 +1,4 @@
-package io.agenthub.tenancy;
+package io.agenthub.users;
 
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;

@@ -1,5 +1,6 @@
-package io.agenthub.tenancy;
+package io.agenthub.users;
 
+import io.agenthub.tenancy.TrackedEntity;
 import java.time.Instant;
 import java.util.UUID;
 

@@ -1,4 +1,4 @@
-package io.agenthub.tenancy;
+package io.agenthub.organizations;
 
 import java.util.UUID;
 
@@ -18,8 +18,8 @@ import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.ResponseStatus;
 
-import io.agenthub.tenancy.OrganizationRequests.CreateOrganizationRequest;
-import io.agenthub.tenancy.OrganizationRequests.SuspendOrganizationRequest;
+import io.agenthub.organizations.OrganizationRequests.CreateOrganizationRequest;
+import io.agenthub.organizations.OrganizationRequests.SuspendOrganizationRequest;
 import io.agenthub.web.Page;
 import io.agenthub.web.PageRequest;
 import io.quarkus.security.Authenticated;

@@ -1,4 +1,4 @@
-package io.agenthub.tenancy;
+package io.agenthub.organizations;
 
 import java.util.Map;
 

@@ -1,4 +1,4 @@
-package io.agenthub.tenancy;
+package io.agenthub.users;
 
 import java.util.UUID;
 

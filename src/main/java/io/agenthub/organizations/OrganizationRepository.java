@@ -1,4 +1,4 @@
-package io.agenthub.tenancy;
+package io.agenthub.organizations;
 
 import java.util.UUID;
 
@@ -7,5 +7,5 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 
 @ApplicationScoped
-public class UserRepository implements PanacheRepositoryBase<User, UUID> {
+public class OrganizationRepository implements PanacheRepositoryBase<Organization, UUID> {
 }

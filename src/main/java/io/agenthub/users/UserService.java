@@ -1,5 +1,9 @@
-package io.agenthub.tenancy;
+package io.agenthub.users;
 
+import io.agenthub.tenancy.Caller;
+import io.agenthub.tenancy.CurrentCaller;
+import io.agenthub.tenancy.Role;
+import io.agenthub.tenancy.TenantTransactions;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -10,9 +14,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.agenthub.audit.AuditTrail;
 import io.agenthub.web.ApiException;
 import io.agenthub.web.Cursor;
+import io.agenthub.web.Keyset;
 import io.agenthub.web.Page;
 import io.quarkus.panache.common.Parameters;
-import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
 
 @ApplicationScoped
@@ -33,24 +37,14 @@ public class UserService {
     public Uni<Page<UserView>> list(String role, Boolean active, int limit, Cursor cursor) {
         Caller caller = current.get();
         // platform admins see every organisation through RLS; this endpoint is about the caller's own
-        StringBuilder query = new StringBuilder("organizationId = :org");
-        Parameters params = Parameters.with("org", caller.organizationId());
+        Keyset keyset = Keyset.oldestFirst("organizationId = :org", Parameters.with("org", caller.organizationId()));
         if (role != null) {
-            query.append(" and role = :role");
-            params = params.and("role", role);
+            keyset.and("role = :role", "role", role);
         }
         if (active != null) {
-            query.append(" and active = :active");
-            params = params.and("active", active);
+            keyset.and("active = :active", "active", active);
         }
-        if (cursor != null) {
-            query.append(" and ").append(Cursor.AFTER);
-            params = cursor.bind(params);
-        }
-        Parameters bound = params;
-        return transactions.inTransaction(() -> users.find(query.toString(), Sort.ascending("createdAt", "id"), bound)
-                .page(0, limit + 1).list()
-                .map(rows -> Page.of(rows, limit, u -> new Cursor(u.createdAt, u.id), u -> UserView.of(u, null))));
+        return transactions.inTransaction(() -> keyset.page(users, cursor, limit, u -> u.createdAt, u -> u.id, u -> UserView.of(u, null)));
     }
 
     public Uni<UserView> get(UUID id) {

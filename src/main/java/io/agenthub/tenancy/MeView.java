@@ -1,4 +1,0 @@
-package io.agenthub.tenancy;
-
-public record MeView(UserView user, OrganizationView organization) {
-}
