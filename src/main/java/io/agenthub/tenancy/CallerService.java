@@ -8,18 +8,14 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
-import io.agenthub.audit.AuditTrail;
 import io.agenthub.security.AuthFailures;
 import io.agenthub.web.ApiException;
 import io.agenthub.web.RequestInfo;
@@ -27,9 +23,10 @@ import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 
 /**
- * Turns a verified token into a {@link Caller}: provisions unknown subjects (and, when allowed,
- * their organisation), refuses deactivated users and suspended organisations, and records the
- * login session. Runs in the system context because the caller is not known yet.
+ * Turns a verified token into a {@link Caller} on every request: one read of the user, their
+ * organisation and the login session, refusing deactivated users, suspended organisations and
+ * revoked sessions, and recording the session when it needs it. A subject seen for the first time
+ * is handed to {@link CallerProvisioning}, in the system context because no caller exists yet.
  */
 @ApplicationScoped
 public class CallerService {
@@ -63,13 +60,13 @@ public class CallerService {
     private final TenantTransactions transactions;
     private final TenancyConfig config;
     private final RequestInfo request;
-    private final AuditTrail audit;
+    private final CallerProvisioning provisioning;
 
-    public CallerService(TenantTransactions transactions, TenancyConfig config, RequestInfo request, AuditTrail audit) {
+    public CallerService(TenantTransactions transactions, TenancyConfig config, RequestInfo request, CallerProvisioning provisioning) {
         this.transactions = transactions;
         this.config = config;
         this.request = request;
-        this.audit = audit;
+        this.provisioning = provisioning;
     }
 
     /** Token facts the caller is resolved from. */
@@ -87,6 +84,11 @@ public class CallerService {
                     jwt.getExpirationTime() == 0 ? null : jwt.getExpirationTime(), workspaceContext);
         }
 
+        /** The token's email when it looks like one; anything else is not stored. */
+        String validEmail() {
+            return email != null && email.length() <= 320 && EMAIL.matcher(email).matches() ? email : null;
+        }
+
         private static String unquote(Object claim) {
             String s = claim.toString();
             return s.length() >= 2 && s.startsWith("\"") && s.endsWith("\"") ? s.substring(1, s.length() - 1) : s;
@@ -101,7 +103,8 @@ public class CallerService {
         return Panache.withSession(() -> find(login)).chain(found -> found != null && found.sessionFresh()
                 && !found.needsPlatformAdmin(config, login)
                         ? admit(found, login)
-                        : transactions.asSystem(() -> (found != null ? Uni.createFrom().item(found) : provision(login))
+                        : transactions.asSystem(() -> (found != null ? Uni.createFrom().item(found)
+                                : provisioning.provision(login).chain(() -> find(login)))
                                 .chain(provisioned -> bootstrapPlatformAdmin(provisioned, login))
                                 .chain(provisioned -> admit(provisioned, login))));
     }
@@ -137,63 +140,10 @@ public class CallerService {
         return expires.atOffset(ZoneOffset.UTC);
     }
 
-    private Uni<Found> provision(Login login) {
-        String external = login.organizationClaim();
-        if (external == null || external.isBlank() || external.length() > 255) {
-            return Uni.createFrom().failure(ApiException.forbidden("The token names no organisation (claim '"
-                    + config.organizationClaim() + "').").asAuthFailure(AuthFailures.NO_ORGANISATION));
-        }
-        return findOrganization(external)
-                .chain(orgId -> orgId != null ? Uni.createFrom().item(orgId) : createOrganization(login, external))
-                .chain(orgId -> Sql.row("SELECT count(*) FROM users WHERE organization_id = $1", orgId).chain(members -> {
-                    // the first user of an organisation owns it; later ones get their token's role
-                    Role role = ((Number) members[0]).longValue() == 0 ? Role.OWNER : Role.strongest(login.roles(), Role.MEMBER);
-                    return Sql.update("""
-                            INSERT INTO users (id, organization_id, oidc_subject, email, display_name, role, last_login_at)
-                            VALUES ($1, $2, $3, $4::text, $5::text, $6, now())
-                            ON CONFLICT (oidc_subject) DO NOTHING""",
-                            UUID.randomUUID(), orgId, login.subject(), email(login.email()), truncate(login.name(), 200), role.value())
-                            .chain(inserted -> inserted == 0 ? Uni.createFrom().voidItem()
-                                    : audit.recordFor(orgId, "user.provision", "user", login.subject(), Map.of("role", role.value())));
-                }))
-                .chain(ignored -> find(login));
-    }
-
-    private Uni<UUID> findOrganization(String external) {
-        return Sql.row("SELECT id FROM organizations WHERE external_id = $1", external).map(row -> row == null ? null : (UUID) row[0]);
-    }
-
-    private Uni<UUID> createOrganization(Login login, String external) {
-        // configured platform admins bootstrap their own organisation, or nobody could ever register one
-        if (!config.autoCreateOrganizations() && !config.platformAdminSubjects().orElse(List.of()).contains(login.subject())) {
-            return Uni.createFrom().failure(ApiException.forbidden("Your organisation is not registered with Agent Hub."));
-        }
-        String base = slug(external);
-        return insertOrganization(login, external, base)
-                .chain(id -> id != null ? Uni.createFrom().item(id)
-                        // the slug belongs to another organisation: disambiguate
-                        : insertOrganization(login, external,
-                                base.substring(0, Math.min(base.length(), 55)) + "-"
-                                        + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0xffffff))))
-                .chain(id -> id != null ? Uni.createFrom().item(id) : findOrganization(external))
-                .chain(id -> id == null ? Uni.createFrom().failure(ApiException.conflict("The organisation could not be created."))
-                        : audit.recordFor(id, "organization.create", "organization", id, Map.of("externalId", external, "reason", "first sign-in")).replaceWith(id));
-    }
-
-    private Uni<UUID> insertOrganization(Login login, String external, String slug) {
-        return Sql.row("INSERT INTO organizations (name, slug, external_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING id",
-                truncate(login.organizationName() != null ? login.organizationName() : external, 200), slug, external)
-                .map(row -> row == null ? null : (UUID) row[0]);
-    }
-
     private Uni<Found> bootstrapPlatformAdmin(Found found, Login login) {
-        if (!found.needsPlatformAdmin(config, login)) {
-            return Uni.createFrom().item(found);
-        }
-        return Sql.update("""
-                INSERT INTO platform_admins (user_id, notes) VALUES ($1, 'granted by configuration')
-                ON CONFLICT (user_id) DO NOTHING""", found.userId())
-                .replaceWith(found.asPlatformAdmin());
+        return found.needsPlatformAdmin(config, login)
+                ? provisioning.grantPlatformAdmin(found.userId()).replaceWith(found.asPlatformAdmin())
+                : Uni.createFrom().item(found);
     }
 
     private Uni<Caller> admit(Found found, Login login) {
@@ -210,7 +160,7 @@ public class CallerService {
             return Uni.createFrom().item(new Caller(found.userId(), found.orgId(), login.subject(), found.role(), found.platformAdmin(),
                     found.sessionId()));
         }
-        return Sql.row(TOUCH, found.userId(), found.orgId(), email(login.email()), sessionKey(login), login.workspaceContext(),
+        return Sql.row(TOUCH, found.userId(), found.orgId(), login.validEmail(), sessionKey(login), login.workspaceContext(),
                 request.ipAddress(), request.userAgent(), expires(login))
                 .map(row -> {
                     if ((Boolean) row[1]) {
@@ -233,22 +183,6 @@ public class CallerService {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    static String slug(String value) {
-        String slug = value.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-+|-+$", "");
-        if (slug.isEmpty()) {
-            slug = "org";
-        }
-        return slug.length() > 63 ? slug.substring(0, 63).replaceAll("-+$", "") : slug;
-    }
-
-    private static String email(String email) {
-        return email != null && email.length() <= 320 && EMAIL.matcher(email).matches() ? email : null;
-    }
-
-    private static String truncate(String value, int max) {
-        return value == null ? null : value.substring(0, Math.min(value.length(), max));
     }
 
     private static ApiException revoked() {
