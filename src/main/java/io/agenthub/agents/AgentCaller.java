@@ -10,7 +10,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 
-import io.agenthub.agents.AgentService.Target;
 import io.agenthub.agents.providers.ChatProvider;
 import io.agenthub.executions.ExecutionRecorder;
 import io.agenthub.tenancy.Caller;
@@ -53,11 +52,11 @@ public class AgentCaller {
 
     private final AgentGuards guards;
     private final TenantTransactions transactions;
-    private final AgentService agents;
+    private final AgentCatalogue agents;
     private final ExecutionRecorder recorder;
     private final List<ChatProvider> providers;
 
-    public AgentCaller(AgentGuards guards, TenantTransactions transactions, AgentService agents, ExecutionRecorder recorder,
+    public AgentCaller(AgentGuards guards, TenantTransactions transactions, AgentCatalogue agents, ExecutionRecorder recorder,
             @All List<ChatProvider> providers) {
         this.guards = guards;
         this.transactions = transactions;

@@ -6,13 +6,16 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import io.agenthub.agents.AgentService.Target;
+import io.agenthub.agents.AgentRepositories.AgentRepository;
+import io.agenthub.agents.AgentRepositories.ModelRepository;
+import io.agenthub.web.ApiException;
 import io.agenthub.tenancy.Sql;
 import io.agenthub.tenancy.SqlRow;
 import io.smallrye.mutiny.Uni;
 
 /**
- * This replica's copy of the agents and models that chat turns use. A turn's first statement reads
+ * The agents and models as chat uses them: looked up by name for a new session, the fallback of an
+ * open breaker, and this replica's copy of the agents and models that chat turns use. A turn's first statement reads
  * the row versions ({@code xmin}) of its agent and model along with everything else, so the copy
  * is checked against the database on every turn at no extra round trip, and a changed row (an
  * admin's update on any replica) is read again in the same transaction: never stale, and read
@@ -26,6 +29,52 @@ public class AgentCatalogue {
 
     private final Map<UUID, Versioned<Agent>> agents = new ConcurrentHashMap<>();
     private final Map<UUID, Versioned<Model>> models = new ConcurrentHashMap<>();
+    private final AgentRepository agentRows;
+    private final ModelRepository modelRows;
+
+    public AgentCatalogue(AgentRepository agentRows, ModelRepository modelRows) {
+        this.agentRows = agentRows;
+        this.modelRows = modelRows;
+    }
+
+    /** An agent and model a chat may use, inside the caller's transaction; unknown or disabled is a 422. */
+    public Uni<Target> usable(String agentName, String modelName) {
+        return agentRows.find("name", agentName).firstResult().chain(agent -> {
+            if (agent == null || !agent.enabled) {
+                throw ApiException.unprocessable("Unknown or disabled agent '" + agentName + "'.");
+            }
+            return modelRows.find("agentId = ?1 and name = ?2", agent.id, modelName).firstResult().map(model -> {
+                if (model == null || !model.enabled) {
+                    throw ApiException.unprocessable("Unknown or disabled model '" + modelName + "' for agent '" + agentName + "'.");
+                }
+                return new Target(agent, model);
+            });
+        });
+    }
+
+    /**
+     * Where an open breaker sends the agent's calls: its fallback model, when one is set and it and
+     * its agent are enabled; null otherwise.
+     */
+    public Uni<Target> fallbackFor(Agent agent) {
+        if (agent.fallbackModelId == null) {
+            return Uni.createFrom().nullItem();
+        }
+        return modelRows.findById(agent.fallbackModelId).chain(model -> model == null || !model.enabled
+                ? Uni.createFrom().<Target> nullItem()
+                : agentRows.findById(model.agentId).map(a -> a == null || !a.enabled ? null : new Target(a, model)));
+    }
+
+    /** The agent named so, in the caller's transaction; unknown (or disabled, unless included) is a 404. */
+    public Uni<Agent> named(String name, boolean includeDisabled) {
+        return agentRows.find("name", name).firstResult().map(a -> {
+            if (a == null || (!a.enabled && !includeDisabled)) {
+                throw ApiException.notFound("Agent");
+            }
+            return a;
+        });
+    }
+
 
     /** The agent and model at the versions given ({@code xmin::text} of their rows), from this replica's copy or, when it is older, the database. */
     public Uni<Target> target(UUID agentId, String agentVersion, UUID modelId, String modelVersion) {

@@ -33,9 +33,11 @@ import io.smallrye.mutiny.Uni;
 public class AgentResource {
 
     private final AgentService service;
+    private final AgentBreakerService breakers;
 
-    public AgentResource(AgentService service) {
+    public AgentResource(AgentService service, AgentBreakerService breakers) {
         this.service = service;
+        this.breakers = breakers;
     }
 
     @GET
@@ -72,12 +74,12 @@ public class AgentResource {
     @GET
     @Path("/{name}/circuit-breaker")
     public Uni<CircuitBreakerView> breaker(@PathParam("name") String name) {
-        return service.breaker(name);
+        return breakers.breaker(name);
     }
 
     @DELETE
     @Path("/{name}/circuit-breaker")
     public Uni<CircuitBreakerView> resetBreaker(@PathParam("name") String name) {
-        return service.resetBreaker(name);
+        return breakers.resetBreaker(name);
     }
 }

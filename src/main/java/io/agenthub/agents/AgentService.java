@@ -10,7 +10,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.agenthub.agents.AgentRepositories.AgentRepository;
 import io.agenthub.agents.AgentRepositories.ModelRepository;
 import io.agenthub.agents.AgentViews.AgentView;
-import io.agenthub.agents.AgentViews.CircuitBreakerView;
 import io.agenthub.agents.AgentViews.ModelRequest;
 import io.agenthub.agents.AgentViews.ModelView;
 import io.agenthub.agents.AgentViews.StatusView;
@@ -24,7 +23,7 @@ import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
 
-/** The agent catalogue: agents, their models and their live status. */
+/** The agent catalogue as the API shows and platform admins change it: agents, their models and their live status. */
 @ApplicationScoped
 public class AgentService {
 
@@ -33,47 +32,16 @@ public class AgentService {
     private final AgentRepository agents;
     private final ModelRepository models;
     private final AuditTrail audit;
-    private final SharedBreakers breakers;
+    private final AgentCatalogue catalogue;
 
     public AgentService(TenantTransactions transactions, CurrentCaller current, AgentRepository agents, ModelRepository models,
-            AuditTrail audit, SharedBreakers breakers) {
+            AuditTrail audit, AgentCatalogue catalogue) {
         this.transactions = transactions;
         this.current = current;
         this.agents = agents;
         this.models = models;
         this.audit = audit;
-        this.breakers = breakers;
-    }
-
-    /** An agent and model a chat may use, inside the caller's transaction; unknown or disabled is a 422. */
-    public record Target(Agent agent, Model model) {
-    }
-
-    public Uni<Target> usable(String agentName, String modelName) {
-        return agents.find("name", agentName).firstResult().chain(agent -> {
-            if (agent == null || !agent.enabled) {
-                throw ApiException.unprocessable("Unknown or disabled agent '" + agentName + "'.");
-            }
-            return models.find("agentId = ?1 and name = ?2", agent.id, modelName).firstResult().map(model -> {
-                if (model == null || !model.enabled) {
-                    throw ApiException.unprocessable("Unknown or disabled model '" + modelName + "' for agent '" + agentName + "'.");
-                }
-                return new Target(agent, model);
-            });
-        });
-    }
-
-    /**
-     * Where an open breaker sends the agent's calls: its fallback model, when one is set and it and
-     * its agent are enabled; null otherwise.
-     */
-    public Uni<Target> fallbackFor(Agent agent) {
-        if (agent.fallbackModelId == null) {
-            return Uni.createFrom().nullItem();
-        }
-        return models.findById(agent.fallbackModelId).chain(model -> model == null || !model.enabled
-                ? Uni.createFrom().<Target> nullItem()
-                : agents.findById(model.agentId).map(a -> a == null || !a.enabled ? null : new Target(a, model)));
+        this.catalogue = catalogue;
     }
 
     public Uni<List<AgentView>> list() {
@@ -117,7 +85,7 @@ public class AgentService {
 
     public Uni<List<ModelView>> models(String agentName) {
         Caller caller = current.get();
-        return transactions.inTransaction(() -> agent(agentName, caller.platformAdmin())
+        return transactions.inTransaction(() -> catalogue.named(agentName, caller.platformAdmin())
                 .chain(a -> models.list("agentId = ?1 order by name", a.id))
                 .map(list -> list.stream().filter(m -> m.enabled || caller.platformAdmin()).map(ModelView::of).toList()));
     }
@@ -125,7 +93,7 @@ public class AgentService {
     public Uni<AgentView> update(String agentName, UpdateAgentRequest r) {
         Caller caller = current.get();
         caller.requirePlatformAdmin();
-        return transactions.inTransaction(() -> agent(agentName, true).chain(a -> {
+        return transactions.inTransaction(() -> catalogue.named(agentName, true).chain(a -> {
             Map<String, Object> changes = new LinkedHashMap<>();
             if (r.enabled() != null && r.enabled() != a.enabled) {
                 changes.put("enabled", r.enabled());
@@ -184,7 +152,7 @@ public class AgentService {
         if (r.name() == null || r.providerModelId() == null) {
             throw ApiException.invalidField(r.name() == null ? "name" : "providerModelId", "must not be null");
         }
-        return transactions.inTransaction(() -> agent(agentName, true).chain(a -> models.count("agentId = ?1 and name = ?2", a.id, r.name())
+        return transactions.inTransaction(() -> catalogue.named(agentName, true).chain(a -> models.count("agentId = ?1 and name = ?2", a.id, r.name())
                 .chain(n -> {
                     if (n > 0) {
                         throw ApiException.conflict("Agent '" + agentName + "' already has a model named '" + r.name() + "'.");
@@ -209,7 +177,7 @@ public class AgentService {
     public Uni<ModelView> updateModel(String agentName, String modelName, ModelRequest r) {
         Caller caller = current.get();
         caller.requirePlatformAdmin();
-        return transactions.inTransaction(() -> agent(agentName, true)
+        return transactions.inTransaction(() -> catalogue.named(agentName, true)
                 .chain(a -> models.find("agentId = ?1 and name = ?2", a.id, modelName).<Model>firstResult())
                 .onItem().ifNull().failWith(() -> ApiException.notFound("Model"))
                 .chain((Model m) -> {
@@ -247,47 +215,6 @@ public class AgentService {
                             .chain(() -> audit.recordAdmin(caller.userId(), caller.organizationId(), "model.update", "model", m.id, changes))
                             .replaceWith(() -> ModelView.of(m));
                 }));
-    }
-
-    public Uni<CircuitBreakerView> breaker(String agentName) {
-        Caller caller = current.get();
-        return transactions.inTransaction(() -> agent(agentName, caller.platformAdmin()).chain(a -> breakerView(a.name)));
-    }
-
-    public Uni<CircuitBreakerView> resetBreaker(String agentName) {
-        Caller caller = current.get();
-        caller.requirePlatformAdmin();
-        return transactions.inTransaction(() -> agent(agentName, true))
-                .call(breakers::reset)
-                .chain(() -> transactions.inTransaction(() -> agent(agentName, true)
-                .call(a -> audit.recordAdmin(caller.userId(), caller.organizationId(), "agent.circuit_breaker.reset", "agent", a.name,
-                        Map.of()))
-                .chain(a -> breakerView(a.name))));
-    }
-
-    private Uni<CircuitBreakerView> breakerView(String agentName) {
-        return Panache.getSession().chain(s -> s.createNativeQuery("""
-                SELECT cb.state, cb.failure_count, cb.success_count, cb.last_failure_at, cb.opened_at, cb.next_attempt_at,
-                       cb.last_transition_at, cb.updated_by
-                FROM circuit_breaker_state cb JOIN agents a ON a.id = cb.agent_id WHERE a.name = :name""", Object[].class)
-                .setParameter("name", agentName).getResultList()
-                .map(rows -> {
-                    if (rows.isEmpty()) {
-                        return new CircuitBreakerView(agentName, "closed", 0, 0, null, null, null, null, null);
-                    }
-                    Object[] r = rows.get(0);
-                    return new CircuitBreakerView(agentName, (String) r[0], ((Number) r[1]).intValue(), ((Number) r[2]).intValue(),
-                            instant(r[3]), instant(r[4]), instant(r[5]), instant(r[6]), (String) r[7]);
-                }));
-    }
-
-    private Uni<Agent> agent(String name, boolean includeDisabled) {
-        return agents.find("name", name).firstResult().map(a -> {
-            if (a == null || (!a.enabled && !includeDisabled)) {
-                throw ApiException.notFound("Agent");
-            }
-            return a;
-        });
     }
 
     private Uni<Map<String, StatusView>> statuses() {

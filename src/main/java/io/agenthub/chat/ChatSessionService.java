@@ -7,7 +7,7 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import io.agenthub.agents.AgentService;
+import io.agenthub.agents.AgentCatalogue;
 import io.agenthub.chat.ChatRepositories.ChatSessionRepository;
 import io.agenthub.chat.ChatViews.CreateSessionRequest;
 import io.agenthub.chat.ChatViews.MessageView;
@@ -30,10 +30,10 @@ public class ChatSessionService {
     private final TenantTransactions transactions;
     private final CurrentCaller current;
     private final ChatSessionRepository sessions;
-    private final AgentService agents;
+    private final AgentCatalogue agents;
 
     public ChatSessionService(TenantTransactions transactions, CurrentCaller current, ChatSessionRepository sessions,
-            AgentService agents) {
+            AgentCatalogue agents) {
         this.transactions = transactions;
         this.current = current;
         this.sessions = sessions;

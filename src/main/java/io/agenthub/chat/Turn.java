@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.UUID;
 
 import io.agenthub.agents.AgentCaller.Route;
-import io.agenthub.agents.AgentService.Target;
+import io.agenthub.agents.Target;
 import io.agenthub.agents.providers.ChatProvider;
 import io.agenthub.chat.ChatViews.MessageView;
 import io.agenthub.chat.ChatViews.ReplyView;
