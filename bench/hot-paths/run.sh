@@ -8,7 +8,8 @@
 #           against the same load sent straight to the model stand-in: the difference is what the
 #           hub adds to a turn; the CPU each turn costs the service and PostgreSQL; pgbench of the
 #           turn's own SQL (turn_sql.py, from TurnStatements.java); then the highest of a few rates
-#           at which the turn's p99 stays < 50 ms
+#           at which the turn's p99 stays < 50 ms; where PostgreSQL's time per turn goes, statement by
+#           statement (pg_stat_statements, planning included), for the hub and for the reference
 #   memory  resident set after the load
 # Each build is measured in turn in the same run, straight to PostgreSQL and behind PgBouncer in
 # transaction mode (ROUTES="direct pgbouncer"), against the same database and references: the
@@ -78,7 +79,7 @@ turn_reference() {
     local i=0 scripts=() session user org
     while read -r session user org; do
         [ -n "$session" ] || continue
-        python3 bench/hot-paths/turn_sql.py src/main/java/io/agenthub/chat/TurnStatements.java "$session" "$user" "$org" \
+        python3 bench/hot-paths/turn_sql.py src/main/java/io/agenthub "$session" "$user" "$org" \
             >"$OUT/turn-$i.sql"
         scripts+=(-f "$OUT/turn-$i.sql@1")
         i=$((i + 1))
@@ -97,6 +98,28 @@ postgres_cpu_ms() {
         total=$((total + $(cpu_ms "$pid" 2>/dev/null || echo 0)))
     done
     echo "$total"
+}
+# pg_stat_statements (the embedded PostgreSQL preloads it): what each statement costs per turn,
+# planning included, so PostgreSQL's CPU per turn can be attributed; the report goes to $1
+superuser_sql() { PGPASSWORD=$PG_SUPERUSER_PASSWORD psql -qAt -h 127.0.0.1 -p "$PG_PORT" -U postgres agent_hub -c "$1"; }
+statements_reset() {
+    superuser_sql "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" >/dev/null 2>&1
+    superuser_sql "ALTER SYSTEM SET pg_stat_statements.track_planning = on" >/dev/null
+    superuser_sql "SELECT pg_reload_conf(), pg_stat_statements_reset()" >/dev/null
+}
+statements_report() {
+    local file=$1 turns
+    # per turn: per execution of the turn's first statement
+    turns=$(superuser_sql "SELECT sum(calls) FROM pg_stat_statements WHERE query LIKE 'WITH session AS%'")
+    superuser_sql "SELECT round(((total_exec_time + total_plan_time) / $turns)::numeric, 3) AS ms_per_turn,
+            round((calls::numeric / $turns), 2) AS calls_per_turn, round((total_plan_time / $turns)::numeric, 3) AS plan_ms,
+            left(regexp_replace(query, '\\s+', ' ', 'g'), 110)
+        FROM pg_stat_statements s JOIN pg_roles r ON r.oid = s.userid WHERE r.rolname = 'agent_hub_app'
+        ORDER BY total_exec_time + total_plan_time DESC LIMIT 15" >"$file"
+    superuser_sql "SELECT round((sum(total_exec_time + total_plan_time) / $turns)::numeric, 3),
+            round((sum(calls)::numeric / $turns), 1)
+        FROM pg_stat_statements s JOIN pg_roles r ON r.oid = s.userid WHERE r.rolname = 'agent_hub_app'" \
+        | awk -F'|' '{print $1 " ms in statements over " $2 " statements"}'
 }
 hub() {
     BENCH_MODE=$1 wrk -t1 -c"$CONNECTIONS" -d"${SECONDS_EACH}s" --latency -s bench/api/users.lua "$BASE" >"$OUT/wrk-$1.txt"
@@ -185,16 +208,21 @@ measure() {
         local hub_cpu pg_cpu
         hub_cpu=$(cpu_ms "$APP")
         pg_cpu=$(postgres_cpu_ms)
+        statements_reset
         read -r h_rate h50 h90 h99 hmax herr < <(java -cp "$OUT" FixedRate "$RATE" "$SECONDS_EACH" 2 '{"content":"benchmark turn"}' "$targets_hub")
         hub_cpu=$(python3 -c "print(f'{($(cpu_ms "$APP") - $hub_cpu) / ($RATE * $SECONDS_EACH):.2f}')")
         pg_cpu=$(python3 -c "print(f'{($(postgres_cpu_ms) - $pg_cpu) / ($RATE * $SECONDS_EACH):.2f}')")
         [ -n "${JFR:-}" ] && [ "$build" = jvm ] && jcmd "$APP" JFR.stop name=turns filename="$PWD/target/hot-paths-turns.jfr" >/dev/null
         printf '%-28s %8s %8s %8s %8s %8s %7s\n' "through Agent Hub" "$h_rate" "$h50" "$h90" "$h99" "$hmax" "$herr"
-        local turn_tps pg_turn_cpu
+        local hub_statements turn_tps pg_turn_cpu
+        hub_statements=$(statements_report "$OUT/statements-$build-$route.txt")
         pg_turn_cpu=$(postgres_cpu_ms)
+        statements_reset
         turn_tps=$(turn_reference)
         pg_turn_cpu=$(python3 -c "print(f'{($(postgres_cpu_ms) - $pg_turn_cpu) / ($turn_tps * $SECONDS_EACH):.2f}')")
         echo "pgbench of a turn's SQL (both transactions, $CONNECTIONS connections): $turn_tps turns/s, $pg_turn_cpu ms of PostgreSQL CPU each"
+        echo "per turn through the hub: $hub_statements (by statement: $OUT/statements-$build-$route.txt);" \
+            "per pgbench turn: $(statements_report "$OUT/statements-pgbench-$build-$route.txt")"
         local added
         added=$(python3 -c "print(f'p50 {$h50 - $d50:+.2f} ms, p99 {$h99 - $d99:+.2f} ms')")
         echo "added by the hub at $RATE/s: $added; CPU per turn: $hub_cpu ms in the service, $pg_cpu ms in PostgreSQL"

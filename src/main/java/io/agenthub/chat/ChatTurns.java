@@ -88,16 +88,17 @@ public class ChatTurns {
             throw ApiException.invalidField("Idempotency-Key", "must be 1 to 255 characters");
         }
         long started = System.nanoTime();
-        return transactions.inTransaction(caller, () -> statements.begin(caller, sessionId, content, idempotencyKey, title(content))
-                .chain(begun -> {
-                    if (begun != null && begun.earlier() != null) {
-                        return replay(begun.earlier()).map(replay -> Turn.replaying(replay, started));
-                    }
-                    requireUsable(begun == null ? null : begun.usable());
-                    return catalogue.target(begun.agentId(), begun.agentVersion(), begun.modelId(), begun.modelVersion())
-                            .map(target -> new Turn(caller, sessionId, begun.userMessage(), begun.executionId(), new Route(target),
-                                    conversation(begun, content), null, started));
-                }))
+        return transactions.inTransactionPlannedOnce(caller,
+                () -> statements.begin(caller, sessionId, content, idempotencyKey, title(content))
+                    .chain(begun -> {
+                        if (begun != null && begun.earlier() != null) {
+                            return replay(begun.earlier()).map(replay -> Turn.replaying(replay, started));
+                        }
+                        requireUsable(begun == null ? null : begun.usable());
+                        return catalogue.target(begun.agentId(), begun.agentVersion(), begun.modelId(), begun.modelVersion())
+                                .map(target -> new Turn(caller, sessionId, begun.userMessage(), begun.executionId(), new Route(target),
+                                        conversation(begun, content), null, started));
+                    }))
                 .invoke(turn -> {
                     if (turn.executionId() != null) {
                         recorder.opened(turn.executionId(), turn.route().target().agent().name);

@@ -220,9 +220,11 @@ public final class EmbeddedPostgres {
     }
 
     private static void startServer(Path binaries, Path data, RunAs runAs, int port) throws IOException, InterruptedException {
-        // TCP on loopback only, no Unix socket (its directory may not be writable for the server's uid)
+        // TCP on loopback only, no Unix socket (its directory may not be writable for the server's uid);
+        // pg_stat_statements loaded so the benchmarks can say which statement PostgreSQL's time goes to
         String options = "-p " + port + " -c listen_addresses=127.0.0.1 -c unix_socket_directories= "
-                + "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200";
+                + "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 "
+                + "-c shared_preload_libraries=pg_stat_statements";
         run(runAs.command(binaries.resolve("bin/pg_ctl").toString(), "-D", data.toString(), "-o", options,
                 "-l", data.resolve("server.log").toString(), "-w", "-t", "60", "start"), "pg_ctl start");
     }

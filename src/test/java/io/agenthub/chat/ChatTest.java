@@ -5,7 +5,10 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.notNullValue;
 
+import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
 
@@ -244,6 +247,28 @@ class ChatTest {
         colleague.request().get("/api/chat/sessions").then().body("items", hasSize(0));
         user.request().delete("/api/chat/sessions/" + a).then().statusCode(204);
         user.request().get("/api/chat/sessions/" + a).then().statusCode(404);
+    }
+
+    @Test
+    void aTurnsFirstStatementIsPreparedAndPlannedOncePerConnectionNotPerTurn() throws SQLException {
+        // a statement the client does not cache, or one planned for each turn's values, plans every turn
+        try (Connection c = Database.superuser("agent_hub"); Statement s = c.createStatement()) {
+            s.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+            s.execute("ALTER SYSTEM SET pg_stat_statements.track_planning = on");
+            s.execute("SELECT pg_reload_conf()");
+            s.execute("SELECT pg_stat_statements_reset()");
+        }
+        String id = session("droid", "gpt-4");
+        for (int i = 0; i < 20; i++) {
+            user.request().body(Map.of("content", "turn " + i)).post("/api/chat/sessions/" + id + "/messages").then().statusCode(200);
+        }
+        try (Connection c = Database.superuser("agent_hub"); Statement s = c.createStatement();
+                ResultSet r = s.executeQuery("SELECT sum(calls), sum(plans) FROM pg_stat_statements WHERE query LIKE 'WITH session AS%'")) {
+            assertThat(r.next()).isTrue();
+            assertThat(r.getLong(1)).isEqualTo(20);
+            // one generic plan per pooled connection, and again only when an ANALYZE invalidates it
+            assertThat(r.getLong(2)).isLessThanOrEqualTo(6);
+        }
     }
 
     @Test
