@@ -103,22 +103,22 @@ postgres_cpu_ms() {
 # planning included, so PostgreSQL's CPU per turn can be attributed; the report goes to $1
 superuser_sql() { PGPASSWORD=$PG_SUPERUSER_PASSWORD psql -qAt -h 127.0.0.1 -p "$PG_PORT" -U postgres agent_hub -c "$1"; }
 statements_reset() {
-    superuser_sql "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" >/dev/null 2>&1
+    superuser_sql "CREATE SCHEMA IF NOT EXISTS monitoring; CREATE EXTENSION IF NOT EXISTS pg_stat_statements SCHEMA monitoring" >/dev/null 2>&1
     superuser_sql "ALTER SYSTEM SET pg_stat_statements.track_planning = on" >/dev/null
-    superuser_sql "SELECT pg_reload_conf(), pg_stat_statements_reset()" >/dev/null
+    superuser_sql "SELECT pg_reload_conf(), monitoring.pg_stat_statements_reset()" >/dev/null
 }
 statements_report() {
     local file=$1 turns
     # per turn: per execution of the turn's first statement
-    turns=$(superuser_sql "SELECT sum(calls) FROM pg_stat_statements WHERE query LIKE 'WITH session AS%'")
+    turns=$(superuser_sql "SELECT sum(calls) FROM monitoring.pg_stat_statements WHERE query LIKE 'WITH session AS%'")
     superuser_sql "SELECT round(((total_exec_time + total_plan_time) / $turns)::numeric, 3) AS ms_per_turn,
             round((calls::numeric / $turns), 2) AS calls_per_turn, round((total_plan_time / $turns)::numeric, 3) AS plan_ms,
             left(regexp_replace(query, '\\s+', ' ', 'g'), 110)
-        FROM pg_stat_statements s JOIN pg_roles r ON r.oid = s.userid WHERE r.rolname = 'agent_hub_app'
+        FROM monitoring.pg_stat_statements s JOIN pg_roles r ON r.oid = s.userid WHERE r.rolname = 'agent_hub_app'
         ORDER BY total_exec_time + total_plan_time DESC LIMIT 15" >"$file"
     superuser_sql "SELECT round((sum(total_exec_time + total_plan_time) / $turns)::numeric, 3),
             round((sum(calls)::numeric / $turns), 1)
-        FROM pg_stat_statements s JOIN pg_roles r ON r.oid = s.userid WHERE r.rolname = 'agent_hub_app'" \
+        FROM monitoring.pg_stat_statements s JOIN pg_roles r ON r.oid = s.userid WHERE r.rolname = 'agent_hub_app'" \
         | awk -F'|' '{print $1 " ms in statements over " $2 " statements"}'
 }
 hub() {

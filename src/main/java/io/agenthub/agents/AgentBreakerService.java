@@ -4,7 +4,6 @@ import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import io.agenthub.agents.AgentViews.CircuitBreakerView;
 import io.agenthub.audit.AuditTrail;
 import io.agenthub.tenancy.Caller;
 import io.agenthub.tenancy.CurrentCaller;
@@ -38,7 +37,6 @@ public class AgentBreakerService {
 
     public Uni<CircuitBreakerView> resetBreaker(String agentName) {
         Caller caller = current.get();
-        caller.requirePlatformAdmin();
         return transactions.inTransaction(() -> catalogue.named(agentName, true))
                 .call(breakers::reset)
                 .chain(() -> transactions.inTransaction(() -> catalogue.named(agentName, true)

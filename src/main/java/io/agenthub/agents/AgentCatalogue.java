@@ -6,11 +6,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import io.agenthub.agents.AgentRepositories.AgentRepository;
-import io.agenthub.agents.AgentRepositories.ModelRepository;
-import io.agenthub.web.ApiException;
 import io.agenthub.tenancy.Sql;
 import io.agenthub.tenancy.SqlRow;
+import io.agenthub.web.ApiException;
 import io.smallrye.mutiny.Uni;
 
 /**

@@ -2,6 +2,7 @@ package io.agenthub.agents;
 
 import java.util.List;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
@@ -17,11 +18,7 @@ import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.ResponseStatus;
 
-import io.agenthub.agents.AgentViews.AgentView;
-import io.agenthub.agents.AgentViews.CircuitBreakerView;
-import io.agenthub.agents.AgentViews.ModelRequest;
-import io.agenthub.agents.AgentViews.ModelView;
-import io.agenthub.agents.AgentViews.UpdateAgentRequest;
+import io.agenthub.tenancy.Roles;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 
@@ -45,6 +42,7 @@ public class AgentResource {
         return service.list();
     }
 
+    @RolesAllowed(Roles.PLATFORM_ADMIN)
     @PATCH
     @Path("/{name}")
     public Uni<AgentView> update(@PathParam("name") String name, @Valid @NotNull UpdateAgentRequest body) {
@@ -57,6 +55,7 @@ public class AgentResource {
         return service.models(name);
     }
 
+    @RolesAllowed(Roles.PLATFORM_ADMIN)
     @POST
     @Path("/{name}/models")
     @ResponseStatus(201)
@@ -64,6 +63,7 @@ public class AgentResource {
         return service.addModel(name, body);
     }
 
+    @RolesAllowed(Roles.PLATFORM_ADMIN)
     @PATCH
     @Path("/{name}/models/{model}")
     public Uni<ModelView> updateModel(@PathParam("name") String name, @PathParam("model") String model,
@@ -77,6 +77,7 @@ public class AgentResource {
         return breakers.breaker(name);
     }
 
+    @RolesAllowed(Roles.PLATFORM_ADMIN)
     @DELETE
     @Path("/{name}/circuit-breaker")
     public Uni<CircuitBreakerView> resetBreaker(@PathParam("name") String name) {

@@ -7,13 +7,6 @@ import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import io.agenthub.agents.AgentRepositories.AgentRepository;
-import io.agenthub.agents.AgentRepositories.ModelRepository;
-import io.agenthub.agents.AgentViews.AgentView;
-import io.agenthub.agents.AgentViews.ModelRequest;
-import io.agenthub.agents.AgentViews.ModelView;
-import io.agenthub.agents.AgentViews.StatusView;
-import io.agenthub.agents.AgentViews.UpdateAgentRequest;
 import io.agenthub.audit.AuditTrail;
 import io.agenthub.tenancy.Caller;
 import io.agenthub.tenancy.CurrentCaller;
@@ -92,7 +85,6 @@ public class AgentService {
 
     public Uni<AgentView> update(String agentName, UpdateAgentRequest r) {
         Caller caller = current.get();
-        caller.requirePlatformAdmin();
         return transactions.inTransaction(() -> catalogue.named(agentName, true).chain(a -> {
             Map<String, Object> changes = new LinkedHashMap<>();
             if (r.enabled() != null && r.enabled() != a.enabled) {
@@ -148,7 +140,6 @@ public class AgentService {
 
     public Uni<ModelView> addModel(String agentName, ModelRequest r) {
         Caller caller = current.get();
-        caller.requirePlatformAdmin();
         if (r.name() == null || r.providerModelId() == null) {
             throw ApiException.invalidField(r.name() == null ? "name" : "providerModelId", "must not be null");
         }
@@ -176,7 +167,6 @@ public class AgentService {
 
     public Uni<ModelView> updateModel(String agentName, String modelName, ModelRequest r) {
         Caller caller = current.get();
-        caller.requirePlatformAdmin();
         return transactions.inTransaction(() -> catalogue.named(agentName, true)
                 .chain(a -> models.find("agentId = ?1 and name = ?2", a.id, modelName).<Model>firstResult())
                 .onItem().ifNull().failWith(() -> ApiException.notFound("Model"))

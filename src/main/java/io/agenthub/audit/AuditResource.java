@@ -1,5 +1,6 @@
 package io.agenthub.audit;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.GET;
@@ -9,6 +10,7 @@ import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import io.agenthub.tenancy.Roles;
 import io.agenthub.web.Page;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
@@ -25,12 +27,14 @@ public class AuditResource {
         this.service = service;
     }
 
+    @RolesAllowed({ Roles.ADMIN, Roles.PLATFORM_ADMIN })
     @GET
     @Path("/audit-logs")
     public Uni<Page<AuditLogView>> auditLogs(@Valid @BeanParam AuditQuery query) {
         return service.auditLogs(query);
     }
 
+    @RolesAllowed(Roles.PLATFORM_ADMIN)
     @GET
     @Path("/admin/audit-log")
     public Uni<Page<AdminAuditLogView>> adminAuditLog(@Valid @BeanParam AuditQuery query) {

@@ -26,12 +26,6 @@ import org.jboss.resteasy.reactive.ResponseStatus;
 import org.jboss.resteasy.reactive.RestMulti;
 import org.jboss.resteasy.reactive.RestResponse;
 
-import io.agenthub.chat.ChatViews.CreateSessionRequest;
-import io.agenthub.chat.ChatViews.MessageView;
-import io.agenthub.chat.ChatViews.ReplyView;
-import io.agenthub.chat.ChatViews.SendMessageRequest;
-import io.agenthub.chat.ChatViews.SessionView;
-import io.agenthub.chat.ChatViews.UpdateSessionRequest;
 import io.agenthub.web.Page;
 import io.agenthub.web.PageRequest;
 import io.quarkus.security.Authenticated;

@@ -8,11 +8,6 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.agenthub.agents.AgentCatalogue;
-import io.agenthub.chat.ChatRepositories.ChatSessionRepository;
-import io.agenthub.chat.ChatViews.CreateSessionRequest;
-import io.agenthub.chat.ChatViews.MessageView;
-import io.agenthub.chat.ChatViews.SessionView;
-import io.agenthub.chat.ChatViews.UpdateSessionRequest;
 import io.agenthub.tenancy.Caller;
 import io.agenthub.tenancy.CurrentCaller;
 import io.agenthub.tenancy.Sql;

@@ -8,17 +8,15 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import io.agenthub.agents.AgentCaller;
 import io.agenthub.agents.AgentCaller.Route;
+import io.agenthub.agents.AgentCaller;
 import io.agenthub.agents.AgentCatalogue;
 import io.agenthub.agents.UpstreamFailure;
 import io.agenthub.agents.providers.ChatProvider;
-import io.agenthub.chat.ChatViews.ReplyView;
-import io.agenthub.chat.ChatViews.Usage;
 import io.agenthub.chat.TurnStatements.Begun;
 import io.agenthub.chat.TurnStatements.Ended;
-import io.agenthub.executions.ExecutionRecorder;
 import io.agenthub.executions.ExecutionRecorder.Outcome;
+import io.agenthub.executions.ExecutionRecorder;
 import io.agenthub.tenancy.Caller;
 import io.agenthub.tenancy.CurrentCaller;
 import io.agenthub.tenancy.TenantTransactions;

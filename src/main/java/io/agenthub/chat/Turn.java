@@ -6,8 +6,6 @@ import java.util.UUID;
 import io.agenthub.agents.AgentCaller.Route;
 import io.agenthub.agents.Target;
 import io.agenthub.agents.providers.ChatProvider;
-import io.agenthub.chat.ChatViews.MessageView;
-import io.agenthub.chat.ChatViews.ReplyView;
 import io.agenthub.tenancy.Caller;
 
 /**

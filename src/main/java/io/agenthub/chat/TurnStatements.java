@@ -7,7 +7,6 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.agenthub.agents.providers.ChatProvider;
-import io.agenthub.chat.ChatViews.MessageView;
 import io.agenthub.executions.ExecutionRecorder.Outcome;
 import io.agenthub.tenancy.Caller;
 import io.agenthub.tenancy.Sql;

@@ -12,7 +12,6 @@ import org.jboss.logging.Logger;
 import io.agenthub.agents.AgentCaller;
 import io.agenthub.agents.AgentGuards;
 import io.agenthub.agents.providers.ChatProvider;
-import io.agenthub.chat.ChatViews.ReplyView;
 import io.agenthub.tenancy.Caller;
 import io.agenthub.tenancy.CurrentCaller;
 import io.agenthub.web.ApiException;

@@ -4,6 +4,7 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.UUID;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.constraints.Size;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -15,11 +16,11 @@ import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.agenthub.metrics.MetricsService.DailyMetrics;
-import io.quarkus.security.Authenticated;
+import io.agenthub.tenancy.Roles;
 import io.smallrye.mutiny.Uni;
 
 @Path("/api/admin/metrics")
-@Authenticated
+@RolesAllowed(Roles.PLATFORM_ADMIN)
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Platform administration")
 public class AdminMetricsResource {

@@ -3,6 +3,7 @@ package io.agenthub.metrics;
 import java.time.LocalDate;
 import java.util.List;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.constraints.Size;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -13,11 +14,11 @@ import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.agenthub.metrics.MetricsService.DailyMetrics;
-import io.quarkus.security.Authenticated;
+import io.agenthub.tenancy.Roles;
 import io.smallrye.mutiny.Uni;
 
 @Path("/api/metrics/agents")
-@Authenticated
+@RolesAllowed(Roles.ADMIN)
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Metrics")
 public class MetricsResource {

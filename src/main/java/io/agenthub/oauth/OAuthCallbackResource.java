@@ -13,7 +13,6 @@ import jakarta.ws.rs.core.UriBuilder;
 
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import io.agenthub.oauth.OAuthViews.ConnectionView;
 import io.agenthub.web.ApiException;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;

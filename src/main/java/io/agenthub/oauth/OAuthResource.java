@@ -13,8 +13,6 @@ import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.ResponseStatus;
 
-import io.agenthub.oauth.OAuthViews.AuthorizationView;
-import io.agenthub.oauth.OAuthViews.ConnectionView;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 

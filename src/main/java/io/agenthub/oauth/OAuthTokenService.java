@@ -15,6 +15,7 @@ import io.agenthub.mcp.McpConfiguration;
 import io.agenthub.mcp.McpCredentials;
 import io.agenthub.tenancy.Caller;
 import io.agenthub.tenancy.CurrentCaller;
+import io.agenthub.tenancy.Sql;
 import io.agenthub.tenancy.TenantTransactions;
 import io.agenthub.web.ApiException;
 import io.micrometer.core.instrument.Counter;
@@ -37,18 +38,18 @@ public class OAuthTokenService implements McpCredentials {
 
     private final TenantTransactions transactions;
     private final CurrentCaller current;
-    private final OAuthService oauth;
-    private final OAuthHttp http;
+    private final OAuthClients clients;
+    private final TokenEndpoint tokenEndpoint;
     private final TokenCipher cipher;
     private final OAuthConfig config;
     private final Map<String, Counter> refreshes = new HashMap<>();
 
-    public OAuthTokenService(TenantTransactions transactions, CurrentCaller current, OAuthService oauth, OAuthHttp http,
+    public OAuthTokenService(TenantTransactions transactions, CurrentCaller current, OAuthClients clients, TokenEndpoint tokenEndpoint,
             TokenCipher cipher, OAuthConfig config, MeterRegistry meters) {
         this.transactions = transactions;
         this.current = current;
-        this.oauth = oauth;
-        this.http = http;
+        this.clients = clients;
+        this.tokenEndpoint = tokenEndpoint;
         this.cipher = cipher;
         this.config = config;
         // registered up front so dashboards and alerts see zeros rather than no series
@@ -116,7 +117,7 @@ public class OAuthTokenService implements McpCredentials {
     }
 
     private Uni<String> refresh(Caller caller, UUID configId) {
-        return transactions.inTransaction(() -> oauth.oauthConfiguration(configId).map(OAuthService.Client::of)
+        return transactions.inTransaction(() -> clients.stored(configId)
                 .chain(client -> Panache.getSession().chain(s -> cipher.load(s, caller.userId(), configId, true)
                         .chain(token -> {
                             requireUsable(token);
@@ -125,20 +126,20 @@ public class OAuthTokenService implements McpCredentials {
                                 return Uni.createFrom().item(new Outcome(token.accessToken(), null));
                             }
                             if (token.refreshToken() == null) {
-                                return needsReauth(s, token, "expired and no refresh token was issued");
+                                return needsReauth(token, "expired and no refresh token was issued");
                             }
                             return cipher.clientSecret(s, configId).chain(secret -> refreshUpstream(client, secret, token))
                                     .chain(answer -> {
                                         if ("invalid_grant".equals(answer.error())) {
                                             count("invalid_grant");
-                                            return needsReauth(s, token, "the authorization server rejected the refresh token");
+                                            return needsReauth(token, "the authorization server rejected the refresh token");
                                         }
                                         if ("invalid_client".equals(answer.error())) {
                                             count("invalid_client");
-                                            return needsReauth(s, token, "the authorization server no longer knows this client")
+                                            return needsReauth(token, "the authorization server no longer knows this client")
                                                     .map(Outcome::forgettingClient);
                                         }
-                                        OAuthService.Tokens tokens = OAuthService.tokens(answer, token.refreshToken());
+                                        TokenEndpoint.Tokens tokens = TokenEndpoint.tokens(answer, token.refreshToken());
                                         count("success");
                                         return cipher.refreshed(s, token.id(), tokens.accessToken(), tokens.refreshToken(),
                                                 tokens.scope(), tokens.expiresAt())
@@ -146,7 +147,7 @@ public class OAuthTokenService implements McpCredentials {
                                     });
                         }))))
                 // in a transaction of its own, after the one that marked the connection
-                .call(outcome -> outcome.forgetClient() ? oauth.forgetRegistration(configId) : Uni.createFrom().voidItem())
+                .call(outcome -> outcome.forgetClient() ? clients.forgetRegistration(configId) : Uni.createFrom().voidItem())
                 .map(outcome -> {
                     if (outcome.reauthReason() != null) {
                         throw reauth();
@@ -155,22 +156,14 @@ public class OAuthTokenService implements McpCredentials {
                 });
     }
 
-    private Uni<OAuthHttp.Answer> refreshUpstream(OAuthService.Client client, String secret, TokenCipher.StoredToken token) {
-        Map<String, String> form = new LinkedHashMap<>();
-        form.put("grant_type", "refresh_token");
-        form.put("refresh_token", token.refreshToken());
-        form.put("client_id", client.clientId());
-        form.put("resource", client.resource());
-        return http.postForm(client.tokenEndpoint(), form, secret == null ? null : client.clientId(), secret)
-                .onFailure().invoke(e -> count("error"));
+    private Uni<OAuthHttp.Answer> refreshUpstream(OAuthClient client, String secret, TokenCipher.StoredToken token) {
+        return tokenEndpoint.refresh(client, secret, token.refreshToken()).onFailure().invoke(e -> count("error"));
     }
 
     /** Committed with the transaction, so the connection stays marked and nobody retries a dead grant. */
-    private Uni<Outcome> needsReauth(org.hibernate.reactive.mutiny.Mutiny.Session session, TokenCipher.StoredToken token,
-            String reason) {
-        return session.createNativeQuery("UPDATE mcp_oauth_tokens SET status = 'needs_reauth', status_reason = :reason WHERE id = :id")
-                .setParameter("reason", reason).setParameter("id", token.id())
-                .executeUpdate().replaceWith(new Outcome(null, reason));
+    private Uni<Outcome> needsReauth(TokenCipher.StoredToken token, String reason) {
+        return Sql.update("UPDATE mcp_oauth_tokens SET status = 'needs_reauth', status_reason = $1 WHERE id = $2", reason, token.id())
+                .replaceWith(new Outcome(null, reason));
     }
 
     private boolean fresh(TokenCipher.StoredToken token) {
@@ -187,8 +180,8 @@ public class OAuthTokenService implements McpCredentials {
     }
 
     private static ApiException reauth() {
-        return new ApiException(409, "Conflict", "The connection to this MCP server needs to be authorized again.",
-                List.of(), Map.of(), Map.of("connectionStatus", "needs_reauth"));
+        return ApiException.conflict("The connection to this MCP server needs to be authorized again.",
+                Map.of("connectionStatus", "needs_reauth"));
     }
 
     private void count(String outcome) {

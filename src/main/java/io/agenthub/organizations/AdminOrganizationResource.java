@@ -2,6 +2,7 @@ package io.agenthub.organizations;
 
 import java.util.UUID;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
@@ -18,15 +19,13 @@ import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.ResponseStatus;
 
-import io.agenthub.organizations.OrganizationRequests.CreateOrganizationRequest;
-import io.agenthub.organizations.OrganizationRequests.SuspendOrganizationRequest;
+import io.agenthub.tenancy.Roles;
 import io.agenthub.web.Page;
 import io.agenthub.web.PageRequest;
-import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 
 @Path("/api/admin/organizations")
-@Authenticated
+@RolesAllowed(Roles.PLATFORM_ADMIN)
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 @Tag(name = "Platform administration")

@@ -1,5 +1,6 @@
 package io.agenthub.organizations;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
@@ -11,7 +12,7 @@ import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import io.agenthub.organizations.OrganizationRequests.UpdateOrganizationRequest;
+import io.agenthub.tenancy.Roles;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 
@@ -33,6 +34,7 @@ public class OrganizationResource {
         return service.current();
     }
 
+    @RolesAllowed(Roles.ADMIN)
     @PATCH
     public Uni<OrganizationView> update(@Valid @NotNull UpdateOrganizationRequest body) {
         return service.updateCurrent(body);

@@ -2,7 +2,6 @@ package io.agenthub.organizations;
 
 import io.agenthub.tenancy.Caller;
 import io.agenthub.tenancy.CurrentCaller;
-import io.agenthub.tenancy.Role;
 import io.agenthub.tenancy.TenantTransactions;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -12,8 +11,6 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.agenthub.audit.AuditTrail;
-import io.agenthub.organizations.OrganizationRequests.CreateOrganizationRequest;
-import io.agenthub.organizations.OrganizationRequests.UpdateOrganizationRequest;
 import io.agenthub.web.ApiException;
 import io.agenthub.web.Cursor;
 import io.agenthub.web.Keyset;
@@ -44,7 +41,6 @@ public class OrganizationService {
 
     public Uni<OrganizationView> updateCurrent(UpdateOrganizationRequest request) {
         Caller caller = current.get();
-        caller.requireRole(Role.ADMIN);
         return transactions.inTransaction(() -> organizations.findById(caller.organizationId()).chain(org -> {
             Map<String, Object> changes = new LinkedHashMap<>();
             if (request.name() != null && !request.name().equals(org.name)) {
@@ -69,7 +65,6 @@ public class OrganizationService {
     }
 
     public Uni<Page<OrganizationView>> list(String status, int limit, Cursor cursor) {
-        current.get().requirePlatformAdmin();
         Keyset keyset = Keyset.oldestFirst("1 = 1", new Parameters());
         if (status != null) {
             keyset.and("status = :status", "status", status);
@@ -79,7 +74,6 @@ public class OrganizationService {
     }
 
     public Uni<OrganizationView> get(UUID id) {
-        current.get().requirePlatformAdmin();
         return transactions.inTransaction(() -> organizations.findById(id)
                 .onItem().ifNull().failWith(() -> ApiException.notFound("Organization"))
                 .map(OrganizationView::of));
@@ -87,7 +81,6 @@ public class OrganizationService {
 
     public Uni<OrganizationView> create(CreateOrganizationRequest request) {
         Caller caller = current.get();
-        caller.requirePlatformAdmin();
         Organization org = new Organization();
         org.name = request.name();
         org.slug = request.slug();
@@ -107,7 +100,6 @@ public class OrganizationService {
 
     public Uni<OrganizationView> setSuspended(UUID id, boolean suspend, String reason) {
         Caller caller = current.get();
-        caller.requirePlatformAdmin();
         return transactions.inTransaction(() -> organizations.findById(id)
                 .onItem().ifNull().failWith(() -> ApiException.notFound("Organization"))
                 .chain(org -> {

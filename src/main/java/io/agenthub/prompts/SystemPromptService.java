@@ -131,7 +131,7 @@ public class SystemPromptService {
     }
 
     private static void requireWrite(Caller caller, String scope) {
-        // a user's own prompt needs no more: viewers never get this far (CallerFilter)
+        // a user's own prompt needs no more: viewers never get this far (CallerAugmentor)
         if (scope.equals("global")) {
             caller.requirePlatformAdmin();
         } else if (scope.equals("organization")) {

@@ -1,14 +1,33 @@
 package io.agenthub.tenancy;
 
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.Locale;
+import java.util.Set;
 
 /** Organisation roles, strongest first. Viewers read; members act for themselves; admins and owners run the organisation. */
 public enum Role {
-    OWNER, ADMIN, MEMBER, VIEWER;
+    OWNER(Roles.OWNER), ADMIN(Roles.ADMIN), MEMBER(Roles.MEMBER), VIEWER(Roles.VIEWER);
+
+    private final String value;
+
+    Role(String value) {
+        this.value = value;
+    }
 
     public String value() {
-        return name().toLowerCase(Locale.ROOT);
+        return value;
+    }
+
+    /** This role and every weaker one, as identity roles. */
+    public Set<String> withWeaker() {
+        Set<String> roles = new HashSet<>();
+        for (Role role : values()) {
+            if (atLeast(role)) {
+                roles.add(role.value);
+            }
+        }
+        return roles;
     }
 
     public boolean atLeast(Role other) {

@@ -2,6 +2,7 @@ package io.agenthub.users;
 
 import java.util.UUID;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
@@ -17,6 +18,7 @@ import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import io.agenthub.tenancy.Roles;
 import io.agenthub.web.Page;
 import io.agenthub.web.PageRequest;
 import io.quarkus.security.Authenticated;
@@ -47,6 +49,7 @@ public class UserResource {
         return service.get(id);
     }
 
+    @RolesAllowed(Roles.ADMIN)
     @PATCH
     @Path("/{id}")
     public Uni<UserView> update(@PathParam("id") UUID id, @Valid @NotNull UpdateUserRequest body) {

@@ -87,6 +87,11 @@ public class ApiException extends RuntimeException {
         return new ApiException(409, "Conflict", detail);
     }
 
+    /** A conflict with members that tell a client what state the resource is in. */
+    public static ApiException conflict(String detail, Map<String, Object> extensions) {
+        return new ApiException(409, "Conflict", detail, List.of(), Map.of(), extensions);
+    }
+
     public static ApiException unprocessable(String detail) {
         return new ApiException(422, "Unprocessable Content", detail);
     }

@@ -1,5 +1,6 @@
 package io.agenthub.web;
 
+import java.lang.reflect.Method;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -7,11 +8,13 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.validation.ElementKind;
 import jakarta.validation.Path;
 import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.container.ResourceInfo;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 
@@ -110,8 +113,31 @@ public class ProblemMapper {
     }
 
     @ServerExceptionMapper
-    public Response forbidden(ForbiddenException e) {
-        return problem(403, "Forbidden", "You are not allowed to do this.", List.of(), Map.of(), Map.of());
+    public Response forbidden(ForbiddenException e, ResourceInfo resource) {
+        return problem(403, "Forbidden", requiredRoles(resource), List.of(), Map.of(), Map.of());
+    }
+
+    /**
+     * Which roles the endpoint asks for, from its {@code @RolesAllowed}. Only a refusal looks the
+     * method up; identity roles are cumulative, so the weakest role that passes is the one named.
+     */
+    static String requiredRoles(ResourceInfo resource) {
+        try {
+            Method method = resource == null ? null : resource.getResourceMethod();
+            RolesAllowed allowed = method == null ? null : method.getAnnotation(RolesAllowed.class);
+            if (allowed == null && method != null) {
+                allowed = method.getDeclaringClass().getAnnotation(RolesAllowed.class);
+            }
+            if (allowed != null && allowed.value().length == 1) {
+                return "This needs the " + allowed.value()[0] + " role.";
+            }
+            if (allowed != null && allowed.value().length > 1) {
+                return "This needs one of the roles " + String.join(", ", allowed.value()) + ".";
+            }
+        } catch (RuntimeException | LinkageError e) {
+            LOG.debugf("No @RolesAllowed to name for a refusal: %s", e);
+        }
+        return "You are not allowed to do this.";
     }
 
     @ServerExceptionMapper

@@ -11,20 +11,23 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import io.agenthub.testing.Api;
-import io.agenthub.testing.Database;
 import io.agenthub.testing.Database.Caller;
+import io.agenthub.testing.Database;
 import io.agenthub.testing.FakeProviders;
+import io.agenthub.testing.InjectFake;
 import io.agenthub.testing.Tokens;
-import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.vertx.RunOnVertxContext;
 import io.quarkus.test.vertx.UniAsserter;
 
 @QuarkusTest
-@QuarkusTestResource(FakeProviders.class)
+@WithTestResource(value = FakeProviders.class, scope = TestResourceScope.GLOBAL)
 class AgentHealthProbeTest {
 
-    static final FakeProviders fake = FakeProviders.shared();
+    @InjectFake
+    FakeProviders fake;
 
     @Inject
     AgentHealthProbe probe;

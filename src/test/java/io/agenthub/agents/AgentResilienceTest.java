@@ -17,22 +17,25 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.agenthub.testing.Api;
-import io.agenthub.testing.Database;
 import io.agenthub.testing.Database.Caller;
-import io.agenthub.testing.FakeProviders;
+import io.agenthub.testing.Database;
 import io.agenthub.testing.FakeProviders.Scripted;
+import io.agenthub.testing.FakeProviders;
+import io.agenthub.testing.InjectFake;
 import io.agenthub.testing.Scrape;
 import io.agenthub.testing.Tokens;
 import io.agenthub.testing.Turns;
-import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 /** Guards built from the agent's row: the breaker's transitions land in circuit_breaker_state. */
 @QuarkusTest
-@QuarkusTestResource(FakeProviders.class)
+@WithTestResource(value = FakeProviders.class, scope = TestResourceScope.GLOBAL)
 class AgentResilienceTest {
 
-    static final FakeProviders fake = FakeProviders.shared();
+    @InjectFake
+    FakeProviders fake;
     static final Map<String, Object> DEFAULTS = Map.of("maxRetries", 2, "breakerFailureThreshold", 5, "breakerOpenMs", 30000,
             "maxConcurrentCalls", 32, "requestTimeoutMs", 120000, "fallbackModel", "");
 

@@ -19,20 +19,23 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.agenthub.testing.Api;
-import io.agenthub.testing.Database;
 import io.agenthub.testing.Database.Caller;
-import io.agenthub.testing.FakeProviders;
+import io.agenthub.testing.Database;
 import io.agenthub.testing.FakeProviders.Scripted;
+import io.agenthub.testing.FakeProviders;
+import io.agenthub.testing.InjectFake;
 import io.agenthub.testing.Tokens;
 import io.agenthub.testing.Turns;
-import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 @QuarkusTest
-@QuarkusTestResource(FakeProviders.class)
+@WithTestResource(value = FakeProviders.class, scope = TestResourceScope.GLOBAL)
 class ChatTest {
 
-    static final FakeProviders fake = FakeProviders.shared();
+    @InjectFake
+    FakeProviders fake;
 
     @io.quarkus.test.common.http.TestHTTPResource("/")
     java.net.URL base;
@@ -253,17 +256,19 @@ class ChatTest {
     void aTurnsFirstStatementIsPreparedAndPlannedOncePerConnectionNotPerTurn() throws SQLException {
         // a statement the client does not cache, or one planned for each turn's values, plans every turn
         try (Connection c = Database.superuser("agent_hub"); Statement s = c.createStatement()) {
-            s.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+            // in a schema of its own, out of the way of the schema tests that list what is in public
+            s.execute("CREATE SCHEMA IF NOT EXISTS monitoring");
+            s.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements SCHEMA monitoring");
             s.execute("ALTER SYSTEM SET pg_stat_statements.track_planning = on");
             s.execute("SELECT pg_reload_conf()");
-            s.execute("SELECT pg_stat_statements_reset()");
+            s.execute("SELECT monitoring.pg_stat_statements_reset()");
         }
         String id = session("droid", "gpt-4");
         for (int i = 0; i < 20; i++) {
             user.request().body(Map.of("content", "turn " + i)).post("/api/chat/sessions/" + id + "/messages").then().statusCode(200);
         }
         try (Connection c = Database.superuser("agent_hub"); Statement s = c.createStatement();
-                ResultSet r = s.executeQuery("SELECT sum(calls), sum(plans) FROM pg_stat_statements WHERE query LIKE 'WITH session AS%'")) {
+                ResultSet r = s.executeQuery("SELECT sum(calls), sum(plans) FROM monitoring.pg_stat_statements WHERE query LIKE 'WITH session AS%'")) {
             assertThat(r.next()).isTrue();
             assertThat(r.getLong(1)).isEqualTo(20);
             // one generic plan per pooled connection, and again only when an ANALYZE invalidates it

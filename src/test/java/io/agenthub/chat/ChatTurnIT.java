@@ -14,18 +14,22 @@ import org.junit.jupiter.api.Test;
 import io.agenthub.testing.Api;
 import io.agenthub.testing.Database;
 import io.agenthub.testing.FakeProviders;
+import io.agenthub.testing.InjectFake;
 import io.agenthub.testing.PackagedServices;
 import io.agenthub.testing.Tokens;
 import io.agenthub.testing.Turns;
+import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusIntegrationTest;
 
 /** Whole chat turns through the packaged application, against the local OpenRouter and Vertex AI servers. */
 @QuarkusIntegrationTest
+@WithTestResource(value = FakeProviders.class, scope = TestResourceScope.GLOBAL)
 @WithTestResource(PackagedServices.class)
 class ChatTurnIT {
 
-    static final FakeProviders fake = FakeProviders.shared();
+    @InjectFake
+    FakeProviders fake;
 
     Api user;
 

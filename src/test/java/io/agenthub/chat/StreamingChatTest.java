@@ -22,19 +22,22 @@ import org.junit.jupiter.api.Test;
 
 import io.agenthub.testing.Api;
 import io.agenthub.testing.Database;
-import io.agenthub.testing.FakeProviders;
 import io.agenthub.testing.FakeProviders.ScriptedStream;
+import io.agenthub.testing.FakeProviders;
+import io.agenthub.testing.InjectFake;
 import io.agenthub.testing.Tokens;
 import io.agenthub.testing.Turns;
-import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 @QuarkusTest
-@QuarkusTestResource(FakeProviders.class)
+@WithTestResource(value = FakeProviders.class, scope = TestResourceScope.GLOBAL)
 class StreamingChatTest {
 
-    static final FakeProviders fake = FakeProviders.shared();
+    @InjectFake
+    FakeProviders fake;
 
     @TestHTTPResource("/")
     URL base;

@@ -19,12 +19,14 @@ import org.junit.jupiter.api.Test;
 import io.agenthub.dev.EmbeddedPostgres;
 import io.agenthub.testing.Api;
 import io.agenthub.testing.Database;
-import io.agenthub.testing.FakeProviders;
 import io.agenthub.testing.FakeProviders.Scripted;
+import io.agenthub.testing.FakeProviders;
+import io.agenthub.testing.InjectFake;
 import io.agenthub.testing.Scrape;
 import io.agenthub.testing.Tokens;
 import io.agenthub.testing.Turns;
-import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 
@@ -34,10 +36,11 @@ import io.restassured.response.Response;
  * finished execution.
  */
 @QuarkusTest
-@QuarkusTestResource(FakeProviders.class)
+@WithTestResource(value = FakeProviders.class, scope = TestResourceScope.GLOBAL)
 class UnrecordedTurnsTest {
 
-    static final FakeProviders fake = FakeProviders.shared();
+    @InjectFake
+    FakeProviders fake;
     static final Map<String, Object> REPLY = Map.of("id", "gen-late", "model", "openai/gpt-4",
             "choices", List.of(Map.of("index", 0, "finish_reason", "stop", "message", Map.of("role", "assistant", "content", "late answer"))),
             "usage", Map.of("prompt_tokens", 5, "completion_tokens", 2));

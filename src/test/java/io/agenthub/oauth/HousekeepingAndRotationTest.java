@@ -16,16 +16,21 @@ import org.junit.jupiter.api.Test;
 
 import io.agenthub.housekeeping.HousekeepingJob;
 import io.agenthub.testing.Api;
-import io.agenthub.testing.Database;
 import io.agenthub.testing.Database.Caller;
+import io.agenthub.testing.Database;
 import io.agenthub.testing.FakeOAuthServers;
+import io.agenthub.testing.InjectFake;
 import io.agenthub.testing.Tokens;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 @QuarkusTest
+@WithTestResource(value = FakeOAuthServers.class, scope = TestResourceScope.GLOBAL)
 class HousekeepingAndRotationTest {
 
-    static final FakeOAuthServers fake = FakeOAuthServers.shared();
+    @InjectFake
+    FakeOAuthServers fake;
 
     static HousekeepingJob.Result housekeeping() {
         return Api.signIn("platform-admin", "platform", "owner").request().post("/api/admin/housekeeping")
@@ -35,7 +40,7 @@ class HousekeepingAndRotationTest {
     @Test
     void rotationReencryptsOldRowsAndTokensStayReadable() throws Exception {
         Api user = Api.signIn(Tokens.unique("user"), Tokens.unique("rotation-org"), "owner");
-        String configId = OAuthFlowTest.connect(user);
+        String configId = OAuthFlowTest.connect(user, fake);
         Database.as(Caller.system(), c -> update(c, """
                 UPDATE mcp_oauth_tokens SET
                     access_token_encrypted = encrypt_token(decrypt_token(access_token_encrypted, 'test-only-token-key-not-secret'), 'retired-test-key-not-secret'),
@@ -149,7 +154,7 @@ class HousekeepingAndRotationTest {
                 .hasMessageContaining("AGENT_HUB_OAUTH_ENCRYPTION_KEYS_K2");
     }
 
-    static String export(Api api) {
+    String export(Api api) {
         return api.request().get("/api/mcp/configurations/effective/export?includeSecrets=true").then().statusCode(200)
                 .extract().path("mcpServers.find { it.value.url == '" + fake.mcpUrl + "' }.value.headers.Authorization");
     }

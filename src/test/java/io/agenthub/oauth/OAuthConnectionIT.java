@@ -7,8 +7,10 @@ import org.junit.jupiter.api.Test;
 
 import io.agenthub.testing.Api;
 import io.agenthub.testing.FakeOAuthServers;
+import io.agenthub.testing.InjectFake;
 import io.agenthub.testing.PackagedServices;
 import io.agenthub.testing.Tokens;
+import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusIntegrationTest;
 
@@ -17,15 +19,17 @@ import io.quarkus.test.junit.QuarkusIntegrationTest;
  * registration, PKCE, the token stored encrypted with pgcrypto and handed out decrypted, revocation.
  */
 @QuarkusIntegrationTest
+@WithTestResource(value = FakeOAuthServers.class, scope = TestResourceScope.GLOBAL)
 @WithTestResource(PackagedServices.class)
 class OAuthConnectionIT {
 
-    static final FakeOAuthServers fake = FakeOAuthServers.shared();
+    @InjectFake
+    FakeOAuthServers fake;
 
     @Test
     void aUserConnectsUsesAndDisconnectsAnOAuthProtectedServer() throws Exception {
         Api user = Api.signIn(Tokens.unique("it-oauth"), Tokens.unique("it-oauth-org"), "owner");
-        String configId = OAuthFlowTest.connect(user);
+        String configId = OAuthFlowTest.connect(user, fake);
         user.request().get("/api/mcp/configurations/" + configId + "/oauth").then().statusCode(200)
                 .body("connected", equalTo(true)).body("status", equalTo("active"));
         String header = user.request().get("/api/mcp/configurations/effective/export?includeSecrets=true").then().statusCode(200)

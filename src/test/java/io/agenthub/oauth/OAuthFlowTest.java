@@ -25,17 +25,22 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 import io.agenthub.testing.Api;
-import io.agenthub.testing.Database;
 import io.agenthub.testing.Database.Caller;
+import io.agenthub.testing.Database;
 import io.agenthub.testing.FakeOAuthServers;
+import io.agenthub.testing.InjectFake;
 import io.agenthub.testing.Tokens;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 
 @QuarkusTest
+@WithTestResource(value = FakeOAuthServers.class, scope = TestResourceScope.GLOBAL)
 class OAuthFlowTest {
 
-    static final FakeOAuthServers fake = FakeOAuthServers.shared();
+    @InjectFake
+    FakeOAuthServers fake;
 
     static String oauthConfiguration(Api api, String url) {
         return api.request().body(Map.of("scope", "personal", "name", Tokens.unique("oauth"), "transport", "http", "url", url,
@@ -56,7 +61,7 @@ class OAuthFlowTest {
     }
 
     /** The whole flow a user goes through; returns the configuration id. */
-    static String connect(Api api) {
+    static String connect(Api api, FakeOAuthServers fake) {
         String configId = oauthConfiguration(api, fake.mcpUrl);
         String url = authorize(api, configId);
         callback(api, state(url), fake.approve(url)).then().statusCode(200).body("connected", equalTo(true));
@@ -188,7 +193,7 @@ class OAuthFlowTest {
     @Test
     void concurrentCallersOfAnExpiringTokenCauseOneRefresh() throws Exception {
         Api user = Api.signIn(Tokens.unique("user"), Tokens.unique("refresh-org"), "owner");
-        connect(user);
+        connect(user, fake);
         Database.as(Caller.system(), c -> update(c, "UPDATE mcp_oauth_tokens SET expires_at = now() + interval '5 seconds' "
                 + "WHERE user_id = (SELECT id FROM users WHERE oidc_subject = ?)", user.subject()));
         int before = fake.refreshCalls.get();
@@ -216,7 +221,7 @@ class OAuthFlowTest {
     @Test
     void aRejectedRefreshMarksTheConnectionForReauthorisation() throws Exception {
         Api user = Api.signIn(Tokens.unique("user"), Tokens.unique("grant-org"), "owner");
-        String configId = connect(user);
+        String configId = connect(user, fake);
         Database.as(Caller.system(), c -> update(c, "UPDATE mcp_oauth_tokens SET expires_at = now() WHERE mcp_configuration_id = ?::uuid",
                 configId));
         fake.withdrawConsent();
@@ -236,7 +241,7 @@ class OAuthFlowTest {
     @Test
     void disconnectRevokesUpstreamAndForgets() throws Exception {
         Api user = Api.signIn(Tokens.unique("user"), Tokens.unique("revoke-org"), "owner");
-        String configId = connect(user);
+        String configId = connect(user, fake);
         int revokedBefore = fake.revoked().size();
         user.request().delete("/api/mcp/configurations/" + configId + "/oauth").then().statusCode(204);
         assertThat(fake.revoked().size() - revokedBefore).isEqualTo(2);
@@ -258,8 +263,8 @@ class OAuthFlowTest {
     @Test
     void eachServerOfTheExportStandsAloneWhenARefreshFails() throws Exception {
         Api user = Api.signIn(Tokens.unique("user"), Tokens.unique("export-org"), "owner");
-        String healthy = connect(user);
-        String expiring = connect(user);
+        String healthy = connect(user, fake);
+        String expiring = connect(user, fake);
         user.request().body(Map.of("scope", "personal", "name", "plain", "transport", "http", "url", "https://plain.example/mcp"))
                 .post("/api/mcp/configurations").then().statusCode(201);
         String healthyName = user.request().get("/api/mcp/configurations/" + healthy).then().extract().path("name");
@@ -284,7 +289,7 @@ class OAuthFlowTest {
     @Test
     void aForgottenClientMarksTheConnectionAndRegistersAgain() throws Exception {
         Api user = Api.signIn(Tokens.unique("user"), Tokens.unique("forgot-org"), "owner");
-        String configId = connect(user);
+        String configId = connect(user, fake);
         String name = user.request().get("/api/mcp/configurations/" + configId).then().extract().path("name");
         expire(configId);
         fake.forgetClients();
@@ -330,7 +335,7 @@ class OAuthFlowTest {
     @Test
     void aNewUrlForgetsWhatWasDiscoveredRegisteredAndConnected() throws Exception {
         Api user = Api.signIn(Tokens.unique("user"), Tokens.unique("newurl-org"), "owner");
-        String configId = connect(user);
+        String configId = connect(user, fake);
         user.request().get("/api/mcp/configurations/" + configId).then()
                 .body("oauth.issuer", equalTo(fake.issuer)).body("oauth.clientId", notNullValue())
                 .body("oauth.tokenEndpoint", notNullValue()).body("oauth.resource", equalTo(fake.mcpUrl));
@@ -348,7 +353,7 @@ class OAuthFlowTest {
         String org = Tokens.unique("demoted-org");
         Api owner = Api.signIn(Tokens.unique("owner"), org, "owner");
         Api member = Api.signIn(Tokens.unique("member"), org, "member");
-        String configId = connect(member);
+        String configId = connect(member, fake);
         owner.request().body(Map.of("role", "viewer")).patch("/api/users/" + member.id()).then().statusCode(200);
         int revokedBefore = fake.revoked().size();
         member.request().delete("/api/mcp/configurations/" + configId + "/oauth")

@@ -40,6 +40,44 @@ class TenancyBehaviourTest {
         owner.request().get("/api/me").then().statusCode(200).body("user.role", equalTo("member"));
     }
 
+    private static final String METRICS = "/api/metrics/agents?from=2026-01-01&to=2026-01-07";
+
+    @Test
+    void rolesComeFromTheDatabaseNotTheToken() {
+        String org = Tokens.unique("roles");
+        Api owner = Api.signIn(Tokens.unique("owner"), org, "owner");
+        Api admin = Api.signIn(Tokens.unique("admin"), org, "admin");
+        admin.request().get(METRICS).then().statusCode(200);
+
+        // demoted in Agent Hub: the token still says admin, the next request is a member's
+        owner.request().body(Map.of("role", "member")).patch("/api/users/" + admin.id()).then().statusCode(200);
+        admin.request().get(METRICS).then().statusCode(403).contentType("application/problem+json")
+                .body("detail", equalTo("This needs the admin role."));
+        admin.request().body(Map.of("name", "Taken over")).patch("/api/organizations/current").then().statusCode(403)
+                .body("detail", equalTo("This needs the admin role."));
+        owner.request().get("/api/organizations/current").then().statusCode(200).body("name", not(equalTo("Taken over")));
+
+        // an owner holds every weaker role, but no organisation role makes a platform admin
+        owner.request().get(METRICS).then().statusCode(200);
+        owner.request().get("/api/admin/organizations").then().statusCode(403).contentType("application/problem+json")
+                .body("detail", equalTo("This needs the platform-admin role."));
+        owner.request().body(Map.of("enabled", false)).patch("/api/agents/droid").then().statusCode(403);
+    }
+
+    @Test
+    void theApiDocumentNamesWhoMayCallWhat() {
+        Map<String, Object> paths = io.restassured.RestAssured.given().accept("application/json").get("/q/openapi?format=json")
+                .then().statusCode(200).extract().path("paths");
+        assertThat(String.valueOf(operation(paths, "/api/admin/organizations", "get").get("security"))).contains("platform-admin");
+        assertThat(String.valueOf(operation(paths, "/api/organizations/current", "patch").get("security"))).contains("admin");
+        assertThat(String.valueOf(operation(paths, "/api/audit-logs", "get").get("security"))).contains("admin", "platform-admin");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> operation(Map<String, Object> paths, String path, String method) {
+        return (Map<String, Object>) ((Map<String, Object>) paths.get(path)).get(method);
+    }
+
     @Test
     void deactivatedUsersAreRefused() {
         String org = Tokens.unique("deact");

@@ -16,12 +16,15 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.agenthub.dev.LocalIssuer;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+
+import io.agenthub.dev.LocalIssuer;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**
  * A local OAuth 2.1 authorization server and an MCP resource server that speak the real wire
@@ -29,29 +32,16 @@ import com.sun.net.httpserver.HttpServer;
  * codes bound to a PKCE S256 challenge, rotating refresh tokens that reject reuse with
  * invalid_grant, and revocation (RFC 7009).
  */
-public final class FakeOAuthServers implements AutoCloseable {
-
-    private static FakeOAuthServers shared;
-
-    /** One pair of servers per test JVM, started on first use and stopped with the JVM. */
-    public static synchronized FakeOAuthServers shared() {
-        if (shared == null) {
-            try {
-                shared = new FakeOAuthServers();
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
-            Runtime.getRuntime().addShutdownHook(new Thread(shared::close));
-        }
-        return shared;
-    }
+public final class FakeOAuthServers implements QuarkusTestResourceLifecycleManager {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The one running pair: the integration-test launcher starts a global resource more than once. */
+    private static final AtomicReference<FakeOAuthServers> running = new AtomicReference<>();
 
-    private final HttpServer authServer;
-    private final HttpServer mcpServer;
-    public final String issuer;
-    public final String mcpUrl;
+    private HttpServer authServer;
+    private HttpServer mcpServer;
+    public volatile String issuer;
+    public volatile String mcpUrl;
 
     private final Map<String, String> clients = new ConcurrentHashMap<>();
     private final Map<String, Map<String, String>> codes = new ConcurrentHashMap<>();
@@ -66,10 +56,19 @@ public final class FakeOAuthServers implements AutoCloseable {
     /** The token endpoint drops every connection without answering: the authorization server is down. */
     public volatile boolean tokenEndpointDown = false;
 
-    public FakeOAuthServers() throws IOException {
+    /** Both servers on free ports; MCP configurations name them, so the service needs no configuration. */
+    @Override
+    public Map<String, String> start() {
+        if (running.updateAndGet(current -> current != null ? current : this) != this) {
+            return Map.of();
+        }
         InetAddress loopback = InetAddress.getLoopbackAddress();
-        authServer = HttpServer.create(new InetSocketAddress(loopback, 0), 0);
-        mcpServer = HttpServer.create(new InetSocketAddress(loopback, 0), 0);
+        try {
+            authServer = HttpServer.create(new InetSocketAddress(loopback, 0), 0);
+            mcpServer = HttpServer.create(new InetSocketAddress(loopback, 0), 0);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
         issuer = "http://127.0.0.1:" + authServer.getAddress().getPort();
         String mcpOrigin = "http://127.0.0.1:" + mcpServer.getAddress().getPort();
         mcpUrl = mcpOrigin + "/mcp";
@@ -99,6 +98,7 @@ public final class FakeOAuthServers implements AutoCloseable {
             server.setExecutor(Executors.newFixedThreadPool(8));
             server.start();
         }
+        return Map.of();
     }
 
     /** What a user approving the consent screen gets: the code the server redirects back with. */
@@ -233,8 +233,15 @@ public final class FakeOAuthServers implements AutoCloseable {
     }
 
     @Override
-    public void close() {
-        authServer.stop(0);
-        mcpServer.stop(0);
+    public void stop() {
+        if (running.compareAndSet(this, null)) {
+            authServer.stop(0);
+            mcpServer.stop(0);
+        }
+    }
+
+    @Override
+    public void inject(TestInjector injector) {
+        injector.injectIntoFields(running.get(), new TestInjector.AnnotatedAndMatchesType(InjectFake.class, FakeOAuthServers.class));
     }
 }

@@ -4,15 +4,22 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.NoSuchAlgorithmException;
+import java.security.PublicKey;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
@@ -27,8 +34,12 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 public final class FakeProviders implements QuarkusTestResourceLifecycleManager {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static FakeProviders shared;
-
+    /**
+     * The one running instance: the integration-test launcher starts a global resource more than
+     * once, and the service and the tests must all see the same server.
+     */
+    private static final AtomicReference<FakeProviders> running = new AtomicReference<>();
+    private String key;
     private HttpServer server;
     private String url;
     /** How many next OpenRouter health probes fail. */
@@ -37,7 +48,7 @@ public final class FakeProviders implements QuarkusTestResourceLifecycleManager 
     public final List<JsonNode> vertexRequests = new CopyOnWriteArrayList<>();
     public final List<String> vertexPaths = new CopyOnWriteArrayList<>();
     /** Google's token endpoint: the service-account public key it verifies assertions with, and what it saw. */
-    public volatile java.security.PublicKey serviceAccountKey;
+    public volatile PublicKey serviceAccountKey;
     public volatile boolean rejectAssertions;
     public final List<Map<String, Object>> assertions = new CopyOnWriteArrayList<>();
     public final List<String> vertexTokens = new CopyOnWriteArrayList<>();
@@ -79,28 +90,60 @@ public final class FakeProviders implements QuarkusTestResourceLifecycleManager 
         }
     }
 
-    public static synchronized FakeProviders shared() {
-        if (shared == null) {
-            shared = new FakeProviders();
-            shared.startServer();
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> shared.server.stop(0)));
+    /**
+     * Also issues a Google service-account key, as Google does, under
+     * {@value #SERVICE_ACCOUNT_KEY_PROPERTY}: a test that signs in with a service account points
+     * {@code agent-hub.providers.vertex.service-account-key} at it.
+     */
+    @Override
+    public Map<String, String> start() {
+        FakeProviders fake = running.updateAndGet(current -> current != null ? current : this);
+        if (fake == this) {
+            startServer();
+            fake.key = serviceAccountKeyFile();
         }
-        return shared;
+        return fake.config();
+    }
+
+    private Map<String, String> config() {
+        return Map.of("agent-hub.providers.openrouter.base-url", url + "/api/v1",
+                "agent-hub.providers.openrouter.api-key", "sk-or-test",
+                "agent-hub.providers.vertex.base-url", url,
+                "agent-hub.providers.vertex.project", "test-project",
+                "agent-hub.providers.vertex.access-token", "ya29.test",
+                SERVICE_ACCOUNT_KEY_PROPERTY, key);
     }
 
     @Override
-    public Map<String, String> start() {
-        FakeProviders fake = shared();
-        return Map.of("agent-hub.providers.openrouter.base-url", fake.url + "/api/v1",
-                "agent-hub.providers.openrouter.api-key", "sk-or-test",
-                "agent-hub.providers.vertex.base-url", fake.url,
-                "agent-hub.providers.vertex.project", "test-project",
-                "agent-hub.providers.vertex.access-token", "ya29.test");
+    public void inject(TestInjector injector) {
+        injector.injectIntoFields(running.get(), new TestInjector.AnnotatedAndMatchesType(InjectFake.class, FakeProviders.class));
     }
 
     @Override
     public void stop() {
-        // shared across test classes; stopped with the JVM
+        if (running.compareAndSet(this, null)) {
+            server.stop(0);
+        }
+    }
+
+    public static final String SERVICE_ACCOUNT_KEY_PROPERTY = "fake.vertex.service-account-key";
+    public static final String SERVICE_ACCOUNT_EMAIL = "agent-hub@test-project.iam.gserviceaccount.com";
+
+    /** A new key pair; the service-account key file (JSON) with its private key, as Google hands it out. */
+    private String serviceAccountKeyFile() {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+            generator.initialize(2048);
+            KeyPair pair = generator.generateKeyPair();
+            serviceAccountKey = pair.getPublic();
+            String pem = "-----BEGIN PRIVATE KEY-----\n"
+                    + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(pair.getPrivate().getEncoded())
+                    + "\n-----END PRIVATE KEY-----\n";
+            return JSON.writeValueAsString(Map.of("type", "service_account", "project_id", "test-project",
+                    "private_key_id", "key-1", "private_key", pem, "client_email", SERVICE_ACCOUNT_EMAIL, "token_uri", tokenUri()));
+        } catch (NoSuchAlgorithmException | JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     public void scriptOpenRouter(Scripted... answers) {
@@ -210,14 +253,14 @@ public final class FakeProviders implements QuarkusTestResourceLifecycleManager 
             java.security.Signature verifier = java.security.Signature.getInstance("SHA256withRSA");
             verifier.initVerify(serviceAccountKey);
             verifier.update((jwt[0] + "." + jwt[1]).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-            valid = verifier.verify(java.util.Base64.getUrlDecoder().decode(jwt[2]));
+            valid = verifier.verify(Base64.getUrlDecoder().decode(jwt[2]));
         } catch (java.security.GeneralSecurityException | RuntimeException e) {
             valid = false;
         }
-        Map<String, Object> claims = new java.util.HashMap<>(JSON.readValue(java.util.Base64.getUrlDecoder().decode(jwt[1]),
+        Map<String, Object> claims = new java.util.HashMap<>(JSON.readValue(Base64.getUrlDecoder().decode(jwt[1]),
                 new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() {
                 }));
-        claims.put("header", JSON.readValue(java.util.Base64.getUrlDecoder().decode(jwt[0]), Map.class));
+        claims.put("header", JSON.readValue(Base64.getUrlDecoder().decode(jwt[0]), Map.class));
         assertions.add(claims);
         long now = java.time.Instant.now().getEpochSecond();
         if (rejectAssertions || !valid || !tokenUri().equals(claims.get("aud"))

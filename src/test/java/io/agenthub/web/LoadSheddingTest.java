@@ -15,11 +15,13 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 import io.agenthub.testing.Api;
-import io.agenthub.testing.FakeProviders;
 import io.agenthub.testing.FakeProviders.Scripted;
+import io.agenthub.testing.FakeProviders;
+import io.agenthub.testing.InjectFake;
 import io.agenthub.testing.Scrape;
 import io.agenthub.testing.Tokens;
-import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -27,7 +29,7 @@ import io.restassured.RestAssured;
 
 /** Arrivals beyond the API requests the service takes at once are refused at once, not queued until memory runs out. */
 @QuarkusTest
-@QuarkusTestResource(FakeProviders.class)
+@WithTestResource(value = FakeProviders.class, scope = TestResourceScope.GLOBAL)
 @TestProfile(LoadSheddingTest.ThreeAtOnce.class)
 class LoadSheddingTest {
 
@@ -38,7 +40,8 @@ class LoadSheddingTest {
         }
     }
 
-    static final FakeProviders fake = FakeProviders.shared();
+    @InjectFake
+    FakeProviders fake;
 
     @Test
     void requestsBeyondTheLimitAre503WithRetryAfterAndTheOthersComplete() throws Exception {

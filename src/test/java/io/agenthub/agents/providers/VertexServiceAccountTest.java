@@ -4,11 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -21,46 +17,39 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import io.agenthub.testing.Api;
 import io.agenthub.testing.FakeProviders;
 import io.agenthub.testing.FakeProviders.Scripted;
+import io.agenthub.testing.InjectFake;
 import io.agenthub.testing.Tokens;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 
 /** ccrouter authenticated with a Google service-account key: signed assertions exchanged for cached tokens. */
 @QuarkusTest
+@WithTestResource(value = FakeProviders.class, scope = TestResourceScope.GLOBAL)
 @TestProfile(VertexServiceAccountTest.ServiceAccount.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class VertexServiceAccountTest {
 
-    static final FakeProviders fake = FakeProviders.shared();
-    static final String CLIENT_EMAIL = "agent-hub@test-project.iam.gserviceaccount.com";
+    static final String CLIENT_EMAIL = FakeProviders.SERVICE_ACCOUNT_EMAIL;
 
+    /** Signs in to Vertex AI with the service-account key the fake Google issued, instead of a fixed token. */
     public static class ServiceAccount implements QuarkusTestProfile {
 
         @Override
         public Map<String, String> getConfigOverrides() {
-            try {
-                KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-                generator.initialize(2048);
-                KeyPair pair = generator.generateKeyPair();
-                fake.serviceAccountKey = pair.getPublic();
-                String pem = "-----BEGIN PRIVATE KEY-----\n"
-                        + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(pair.getPrivate().getEncoded())
-                        + "\n-----END PRIVATE KEY-----\n";
-                String key = new ObjectMapper().writeValueAsString(Map.of("type", "service_account", "project_id", "test-project",
-                        "private_key_id", "key-1", "private_key", pem, "client_email", CLIENT_EMAIL, "token_uri", fake.tokenUri()));
-                // the probe stays out of the way: these tests count token exchanges
-                return Map.of("agent-hub.providers.vertex.service-account-key", key, "agent-hub.agents.health-first-delay", "1h");
-            } catch (NoSuchAlgorithmException | com.fasterxml.jackson.core.JsonProcessingException e) {
-                throw new IllegalStateException(e);
-            }
+            // the probe stays out of the way: these tests count token exchanges
+            return Map.of("agent-hub.providers.vertex.service-account-key", "${" + FakeProviders.SERVICE_ACCOUNT_KEY_PROPERTY + "}",
+                    "agent-hub.agents.health-first-delay", "1h");
         }
     }
+
+    @InjectFake
+    FakeProviders fake;
 
     Api user;
 

@@ -1,0 +1,11 @@
+package io.agenthub.audit;
+
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
+
+@ApplicationScoped
+class AuditLogRepository implements PanacheRepositoryBase<AuditLogEntry, UUID> {
+}

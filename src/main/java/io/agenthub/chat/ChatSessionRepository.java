@@ -1,0 +1,11 @@
+package io.agenthub.chat;
+
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
+
+@ApplicationScoped
+class ChatSessionRepository implements PanacheRepositoryBase<ChatSession, UUID> {
+}

@@ -1,0 +1,4 @@
+package io.agenthub.chat;
+
+public record Usage(Integer inputTokens, Integer outputTokens) {
+}
