@@ -32,6 +32,21 @@ class SignInIT {
     }
 
     @Test
+    void rolesFromTheDatabaseDecideWhoMayCallWhat() {
+        String org = Tokens.unique("it-roles");
+        String owner = Tokens.token(Tokens.unique("it-owner"), org, "owner");
+        String viewer = Tokens.token(Tokens.unique("it-viewer"), org, "viewer");
+        given().auth().oauth2(owner).get("/api/me").then().statusCode(200);
+        given().auth().oauth2(viewer).get("/api/me").then().statusCode(200).body("user.role", equalTo("viewer"));
+        given().auth().oauth2(owner).get("/api/admin/organizations").then().statusCode(403)
+                .contentType("application/problem+json").body("detail", equalTo("This needs the platform-admin role."));
+        given().auth().oauth2(viewer).get("/api/metrics/agents?from=2026-01-01&to=2026-01-02").then().statusCode(403)
+                .body("detail", equalTo("This needs the admin role."));
+        given().auth().oauth2(viewer).contentType("application/json").body("{\"name\":\"x\"}").patch("/api/organizations/current")
+                .then().statusCode(403).body("detail", equalTo("Viewers can read but not change anything."));
+    }
+
+    @Test
     void missingForgedAndExpiredTokensAre401Problems() {
         given().accept("application/json").get("/api/me").then().statusCode(401)
                 .contentType("application/problem+json").header("WWW-Authenticate", startsWith("Bearer"))
