@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -82,6 +83,26 @@ public class AgentCaller {
                                     route.rerouted = true;
                                     return guards.call(to.agent(), () -> counted(route, attempt, to));
                                 }));
+    }
+
+    /** A call completed, however it ended: the reply or the failure, its latency, and the hub's own share of the request. */
+    public record Completed(ChatProvider.Reply reply, Throwable failure, long latencyMs, long overheadMs) {
+    }
+
+    /**
+     * A whole reply from the route's agent, as {@link #call} makes it. The hub's overhead is the time
+     * since {@code startedNanos} (when the request arrived) outside the provider's attempts.
+     */
+    public Uni<Completed> complete(Caller caller, UUID executionId, Route route, Function<Target, ChatProvider.Request> request,
+            long startedNanos) {
+        AtomicLong upstreamNanos = new AtomicLong();
+        long callStarted = System.nanoTime();
+        return call(caller, executionId, route, target -> {
+            long attemptStarted = System.nanoTime();
+            return requireProvider(target.agent().provider()).complete(request.apply(target))
+                    .eventually(() -> upstreamNanos.addAndGet(System.nanoTime() - attemptStarted));
+        }).onItemOrFailure().transform((reply, failure) -> new Completed(reply, failure, (System.nanoTime() - callStarted) / 1_000_000,
+                Math.max(0, (System.nanoTime() - startedNanos - upstreamNanos.get()) / 1_000_000)));
     }
 
     private static <T> Uni<T> counted(Route route, Function<Target, Uni<T>> attempt, Target target) {

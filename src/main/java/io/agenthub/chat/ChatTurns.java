@@ -1,10 +1,8 @@
 package io.agenthub.chat;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -32,11 +30,6 @@ import io.smallrye.mutiny.Uni;
  */
 @ApplicationScoped
 public class ChatTurns {
-
-    /** About six seconds in all: a restart or a failover, not a long outage. */
-    private static final Duration CLOSING_FIRST_BACKOFF = Duration.ofMillis(250);
-    private static final Duration CLOSING_MAX_BACKOFF = Duration.ofSeconds(2);
-    private static final int CLOSING_RETRIES = 5;
 
     private final TenantTransactions transactions;
     private final CurrentCaller current;
@@ -127,19 +120,11 @@ public class ChatTurns {
     }
 
     private Uni<ReplyView> call(Turn turn) {
-        AtomicLong upstreamNanos = new AtomicLong();
-        long callStarted = System.nanoTime();
-        return agents.call(turn.caller(), turn.executionId(), turn.route(), target -> {
-            long attemptStarted = System.nanoTime();
-            return agents.requireProvider(target.agent().provider()).complete(turn.request(target))
-                    .eventually(() -> upstreamNanos.addAndGet(System.nanoTime() - attemptStarted));
-        }).onItemOrFailure().transformToUni((reply, failure) -> {
-            long latencyMs = (System.nanoTime() - callStarted) / 1_000_000;
-            long overheadMs = Math.max(0, (System.nanoTime() - turn.startedNanos() - upstreamNanos.get()) / 1_000_000);
-            return failure == null
-                    ? succeed(turn, reply, latencyMs, latencyMs, overheadMs, false)
-                    : fail(turn, failure, latencyMs, null, overheadMs, "", false, null).chain(error -> Uni.createFrom().failure(error));
-        });
+        return agents.complete(turn.caller(), turn.executionId(), turn.route(), turn::request, turn.startedNanos())
+                .chain(done -> done.failure() == null
+                        ? succeed(turn, done.reply(), done.latencyMs(), done.latencyMs(), done.overheadMs(), false)
+                        : fail(turn, done.failure(), done.latencyMs(), null, done.overheadMs(), "", false, null)
+                                .chain(error -> Uni.createFrom().failure(error)));
     }
 
     /** The last step of an answered turn. */
@@ -170,10 +155,8 @@ public class ChatTurns {
      * running, no longer reported alive, and the reaper ends it as abandoned.
      */
     private Uni<Ended> end(Turn turn, String content, String status, Outcome outcome) {
-        return Uni.createFrom().deferred(() -> transactions.inTransaction(turn.caller(),
+        return DatabaseFailures.landing(() -> transactions.inTransaction(turn.caller(),
                 () -> statements.end(turn.caller(), turn.sessionId(), turn.executionId(), content, status, outcome)))
-                .onFailure(DatabaseFailures::unavailable).retry()
-                .withBackOff(CLOSING_FIRST_BACKOFF, CLOSING_MAX_BACKOFF).atMost(CLOSING_RETRIES)
                 .onFailure().invoke(() -> recorder.forget(turn.executionId()))
                 .invoke(ended -> recorder.closed(turn.executionId(), turn.route().target().agent().name,
                         turn.route().target().model().name, outcome, ended.closed()));

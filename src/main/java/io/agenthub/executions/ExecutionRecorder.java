@@ -19,7 +19,8 @@ import io.smallrye.mutiny.Uni;
  * The one execution recorder: an agent_executions row opens before the upstream call and is closed
  * exactly once when the reply ends, however it ends; the Micrometer meters are updated from the
  * same facts at the same moment. A chat turn writes the row in the same statements as its messages
- * (one statement to begin, one to end: see ChatTurns) and reports here what they wrote; the
+ * (one statement to begin, one to end: see ChatTurns), an OpenAI-compatible completion in two of
+ * its own (CompletionStatements), and each reports here what they wrote; the
  * recorder writes what happens to a row in between (a fallback reroute, the liveness report and
  * the reaping of abandoned ones).
  */

@@ -1,5 +1,6 @@
 package io.agenthub.web;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -48,6 +49,16 @@ public class ApiException extends RuntimeException {
 
     public Map<String, Object> extensions() {
         return extensions;
+    }
+
+    /**
+     * The same refusal with a machine-readable {@code code} member and a more precise detail, for
+     * clients that branch on it (OpenAI's SDKs read {@code error.code}).
+     */
+    public ApiException withCode(String code, String detail) {
+        Map<String, Object> members = new LinkedHashMap<>(extensions);
+        members.put("code", code);
+        return new ApiException(status, title, detail, errors, headers, Map.copyOf(members));
     }
 
     /** The sign-in failure this refusal is (see AuthFailures), or null. */

@@ -2,7 +2,10 @@ package io.agenthub.web;
 
 import java.net.ConnectException;
 import java.sql.SQLException;
+import java.time.Duration;
+import java.util.function.Supplier;
 
+import io.smallrye.mutiny.Uni;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
 
@@ -13,7 +16,21 @@ import io.vertx.sqlclient.ClosedConnectionException;
  */
 public final class DatabaseFailures {
 
+    /** About six seconds in all: a restart or a failover, not a long outage. */
+    private static final Duration FIRST_BACKOFF = Duration.ofMillis(250);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(2);
+    private static final int RETRIES = 5;
+
     private DatabaseFailures() {
+    }
+
+    /**
+     * A write that must land (the end of an execution): through a database restart or a dropped
+     * connection it is tried again, each time anew from {@code write}, so in a new transaction.
+     */
+    public static <T> Uni<T> landing(Supplier<Uni<? extends T>> write) {
+        return Uni.createFrom().deferred(write).onFailure(DatabaseFailures::unavailable).retry()
+                .withBackOff(FIRST_BACKOFF, MAX_BACKOFF).atMost(RETRIES);
     }
 
     public static boolean unavailable(Throwable failure) {

@@ -132,13 +132,16 @@ public class HttpLayerProblems {
     private void refuse(RoutingContext ctx, int status, String title, String detail, List<Problem.FieldError> errors) {
         String requestId = RequestInfo.idFor(ctx.request().getHeader(RequestInfoFilter.REQUEST_ID));
         byte[] body;
+        boolean openAi;
         try {
-            body = json.writeValueAsBytes(Problem.of(status, title, detail, requestId, errors, null));
+            Problem problem = Problem.of(status, title, detail, requestId, errors, null);
+            openAi = ctx.request().path() != null && ctx.request().path().startsWith(Problem.OPENAI_PATH);
+            body = openAi ? json.writeValueAsBytes(problem.asOpenAi()) : json.writeValueAsBytes(problem);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
         ctx.response().setStatusCode(status)
-                .putHeader("Content-Type", Problem.MEDIA_TYPE)
+                .putHeader("Content-Type", openAi ? "application/json" : Problem.MEDIA_TYPE)
                 .putHeader(RequestInfoFilter.REQUEST_ID, requestId)
                 .putHeader("Connection", "close")
                 .end(Buffer.buffer(body));

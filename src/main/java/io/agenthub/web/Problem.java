@@ -30,6 +30,37 @@ public record Problem(String type, String title, int status, String detail, Stri
     public record FieldError(String field, String message) {
     }
 
+    /** Requests under this path prefix speak OpenAI's API, errors included. */
+    public static final String OPENAI_PATH = "/v1/";
+
+    /**
+     * The same problem in OpenAI's error shape, for the OpenAI-compatible API: its SDKs pick their
+     * exception by status and read {@code error.message}, {@code type}, {@code code} and
+     * {@code param}.
+     */
+    public OpenAiError asOpenAi() {
+        FieldError field = errors == null || errors.isEmpty() ? null : errors.get(0);
+        String message = field == null ? detail : field.field() + " " + field.message();
+        String type = switch (status) {
+            case 401 -> "authentication_error";
+            case 403 -> "permission_error";
+            case 429 -> "rate_limit_error";
+            default -> status >= 500 ? "server_error" : "invalid_request_error";
+        };
+        Object code = extensions == null ? null : extensions.get("code");
+        return new OpenAiError(new OpenAiError.Body(message, type, code instanceof String c ? c : null,
+                field == null ? null : field.field()));
+    }
+
+    @RegisterForReflection
+    public record OpenAiError(Body error) {
+
+        @RegisterForReflection
+        @JsonInclude(JsonInclude.Include.ALWAYS)
+        public record Body(String message, String type, String code, String param) {
+        }
+    }
+
     @JsonAnyGetter
     public Map<String, Object> extensionMembers() {
         return extensions == null ? Map.of() : extensions;

@@ -16,6 +16,7 @@ import jakarta.validation.Path;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.container.ResourceInfo;
 import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import org.jboss.logging.Logger;
@@ -206,10 +207,14 @@ public class ProblemMapper {
 
     private Response problem(int status, String title, String detail, List<Problem.FieldError> errors,
             Map<String, String> headers, Map<String, Object> extensions) {
+        Problem problem = Problem.of(status, title, detail, request.requestId(), errors, extensions);
         Response.ResponseBuilder response = Response.status(status)
-                .type(Problem.MEDIA_TYPE)
-                .header(RequestInfoFilter.REQUEST_ID, request.requestId())
-                .entity(Problem.of(status, title, detail, request.requestId(), errors, extensions));
+                .header(RequestInfoFilter.REQUEST_ID, request.requestId());
+        if (request.openAi()) {
+            response.type(MediaType.APPLICATION_JSON).entity(problem.asOpenAi());
+        } else {
+            response.type(Problem.MEDIA_TYPE).entity(problem);
+        }
         headers.forEach(response::header);
         return response.build();
     }

@@ -14,8 +14,10 @@ public class RequestInfo {
     private String requestId;
     private String ipAddress;
     private String userAgent;
+    private boolean openAi;
 
-    void init(String clientRequestId, String ipAddress, String userAgent) {
+    void init(String clientRequestId, String ipAddress, String userAgent, String path) {
+        this.openAi = path != null && path.startsWith(Problem.OPENAI_PATH);
         this.requestId = idFor(clientRequestId);
         this.ipAddress = ipAddress;
         this.userAgent = userAgent == null ? null : userAgent.substring(0, Math.min(userAgent.length(), 1024));
@@ -41,5 +43,10 @@ public class RequestInfo {
 
     public String userAgent() {
         return userAgent;
+    }
+
+    /** The request is to the OpenAI-compatible API, and its errors take OpenAI's shape. */
+    public boolean openAi() {
+        return openAi;
     }
 }

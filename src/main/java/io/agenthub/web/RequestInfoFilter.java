@@ -23,7 +23,7 @@ public class RequestInfoFilter {
     public void capture(ContainerRequestContext request, HttpServerRequest http) {
         info.init(request.getHeaderString(REQUEST_ID),
                 http.remoteAddress() == null ? null : http.remoteAddress().hostAddress(),
-                request.getHeaderString("User-Agent"));
+                request.getHeaderString("User-Agent"), http.path());
     }
 
     @ServerResponseFilter

@@ -31,7 +31,19 @@ public interface ChatProvider {
     record Message(String role, String content) {
     }
 
-    record Request(String providerModelId, Map<String, Object> agentConfig, List<Message> messages, int maxOutputTokens) {
+    /** {@code maxOutputTokens}: the model's limit, or less when the client asked for less. */
+    record Request(String providerModelId, Map<String, Object> agentConfig, List<Message> messages, int maxOutputTokens,
+            Sampling sampling) {
+
+        public Request(String providerModelId, Map<String, Object> agentConfig, List<Message> messages, int maxOutputTokens) {
+            this(providerModelId, agentConfig, messages, maxOutputTokens, Sampling.DEFAULT);
+        }
+    }
+
+    /** How the client asked the model to sample; null members leave the provider's defaults. */
+    record Sampling(Double temperature, Double topP, List<String> stop) {
+
+        public static final Sampling DEFAULT = new Sampling(null, null, List.of());
     }
 
     record Reply(String text, Integer inputTokens, Integer outputTokens, String finishReason) {

@@ -31,12 +31,23 @@ public class OpenRouterProvider implements ChatProvider {
     private JsonObject body(Request request, boolean stream) {
         JsonArray messages = new JsonArray();
         request.messages().forEach(m -> messages.add(new JsonObject().put("role", m.role()).put("content", m.content())));
-        return new JsonObject()
+        JsonObject body = new JsonObject()
                 .put("model", request.providerModelId())
                 .put("messages", messages)
                 .put("max_tokens", request.maxOutputTokens())
                 .put("stream", stream)
                 .put("usage", new JsonObject().put("include", true));
+        Sampling sampling = request.sampling();
+        if (sampling.temperature() != null) {
+            body.put("temperature", sampling.temperature());
+        }
+        if (sampling.topP() != null) {
+            body.put("top_p", sampling.topP());
+        }
+        if (!sampling.stop().isEmpty()) {
+            body.put("stop", new JsonArray(sampling.stop()));
+        }
+        return body;
     }
 
     private Map<String, String> headers() {

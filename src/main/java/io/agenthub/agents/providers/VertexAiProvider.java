@@ -96,8 +96,18 @@ public class VertexAiProvider implements ChatProvider {
                         .put("parts", new JsonArray().add(new JsonObject().put("text", m.content()))));
             }
         }
-        JsonObject body = new JsonObject().put("contents", contents)
-                .put("generationConfig", new JsonObject().put("maxOutputTokens", request.maxOutputTokens()));
+        JsonObject generation = new JsonObject().put("maxOutputTokens", request.maxOutputTokens());
+        Sampling sampling = request.sampling();
+        if (sampling.temperature() != null) {
+            generation.put("temperature", sampling.temperature());
+        }
+        if (sampling.topP() != null) {
+            generation.put("topP", sampling.topP());
+        }
+        if (!sampling.stop().isEmpty()) {
+            generation.put("stopSequences", new JsonArray(sampling.stop()));
+        }
+        JsonObject body = new JsonObject().put("contents", contents).put("generationConfig", generation);
         if (!system.isEmpty()) {
             body.put("systemInstruction", new JsonObject().put("parts", new JsonArray().add(new JsonObject().put("text", system.toString()))));
         }
