@@ -17,6 +17,7 @@ import io.agenthub.tenancy.Caller;
 import io.agenthub.tenancy.TenantTransactions;
 import io.agenthub.web.ApiException;
 import io.quarkus.arc.All;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -83,6 +84,17 @@ public class AgentCaller {
                                     route.rerouted = true;
                                     return guards.call(to.agent(), () -> counted(route, attempt, to));
                                 }));
+    }
+
+    /**
+     * Opens a streamed reply from the route's agent, as {@link #call} makes it, holding the agent's
+     * bulkhead while the stream is open.
+     */
+    public Uni<Multi<ChatProvider.Chunk>> stream(Caller caller, UUID executionId, Route route,
+            Function<Target, ChatProvider.Request> request) {
+        return call(caller, executionId, route, target -> guards.holdWhileStreaming(target.agent(),
+                () -> requireProvider(target.agent().provider())
+                        .stream(request.apply(target), target.agent().firstTokenTimeoutMs, target.agent().streamIdleTimeoutMs)));
     }
 
     /** A call completed, however it ended: the reply or the failure, its latency, and the hub's own share of the request. */

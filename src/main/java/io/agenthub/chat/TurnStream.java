@@ -3,14 +3,13 @@ package io.agenthub.chat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
 import io.agenthub.agents.AgentCaller;
-import io.agenthub.agents.AgentGuards;
+import io.agenthub.agents.StreamProgress;
 import io.agenthub.agents.providers.ChatProvider;
 import io.agenthub.tenancy.Caller;
 import io.agenthub.tenancy.CurrentCaller;
@@ -40,14 +39,12 @@ public class TurnStream {
 
     private final ChatTurns turns;
     private final AgentCaller agents;
-    private final AgentGuards guards;
     private final CurrentCaller current;
     private final RequestInfo request;
 
-    public TurnStream(ChatTurns turns, AgentCaller agents, AgentGuards guards, CurrentCaller current, RequestInfo request) {
+    public TurnStream(ChatTurns turns, AgentCaller agents, CurrentCaller current, RequestInfo request) {
         this.turns = turns;
         this.agents = agents;
-        this.guards = guards;
         this.current = current;
         this.request = request;
     }
@@ -62,93 +59,35 @@ public class TurnStream {
                 return Uni.createFrom().item(Multi.createFrom().items(new StreamEvent("delta", Map.of("text", r.assistantMessage().content())),
                         new StreamEvent("done", done(r))));
             }
-            Progress progress = new Progress(turn);
-            return agents.call(caller, turn.executionId(), turn.route(), target -> guards.holdWhileStreaming(target.agent(),
-                    () -> agents.requireProvider(target.agent().provider())
-                            .stream(turn.request(target), target.agent().firstTokenTimeoutMs, target.agent().streamIdleTimeoutMs)))
+            StreamProgress progress = new StreamProgress(turn.startedNanos());
+            return agents.stream(caller, turn.executionId(), turn.route(), turn::request)
                     .onFailure().recoverWithUni(failure -> turns.fail(turn, failure, progress.millisSinceCall(), null,
                             progress.hubMillisBeforeCall(), "", true, null)
                             .chain(error -> Uni.createFrom().<Multi<ChatProvider.Chunk>> failure(error)))
-                    .map(chunks -> events(progress, chunks.emitOn(task -> context.runOnContext(v -> task.run())), requestId));
+                    .map(chunks -> events(turn, progress, chunks.emitOn(task -> context.runOnContext(v -> task.run())), requestId));
         })
                 // an event stream's status line is already sent when this fails: the error travels as its only event
                 .onFailure().recoverWithItem(failure -> Multi.createFrom().item(new StreamEvent("error", problem(failure, requestId))));
     }
 
-    /**
-     * What a streamed reply has produced so far. Its chunks arrive on the request's context, one
-     * at a time; {@code ended} guards against ending the turn twice (a cancel racing the end).
-     */
-    private static final class Progress {
-        final Turn turn;
-        final long callStarted = System.nanoTime();
-        final StringBuilder text = new StringBuilder();
-        final AtomicBoolean ended = new AtomicBoolean();
-        Integer inputTokens;
-        Integer outputTokens;
-        long firstToken;
-        long lastByte = callStarted;
-
-        Progress(Turn turn) {
-            this.turn = turn;
-        }
-
-        void received(ChatProvider.Chunk chunk) {
-            lastByte = System.nanoTime();
-            if (chunk.inputTokens() != null) {
-                inputTokens = chunk.inputTokens();
-            }
-            if (chunk.outputTokens() != null) {
-                outputTokens = chunk.outputTokens();
-            }
-            if (chunk.text() != null && !chunk.text().isEmpty()) {
-                if (firstToken == 0) {
-                    firstToken = lastByte;
-                }
-                text.append(chunk.text());
-            }
-        }
-
-        long millisSinceCall() {
-            return (System.nanoTime() - callStarted) / 1_000_000;
-        }
-
-        Long timeToFirstToken() {
-            return firstToken == 0 ? null : (firstToken - callStarted) / 1_000_000;
-        }
-
-        /**
-         * The hub's work before the upstream call. While tokens flow the hub only relays; what it
-         * does after the provider's last byte is added when the stream ends.
-         */
-        long hubMillisBeforeCall() {
-            return (callStarted - turn.startedNanos()) / 1_000_000;
-        }
-
-        long hubMillis() {
-            return hubMillisBeforeCall() + (System.nanoTime() - lastByte) / 1_000_000;
-        }
-    }
-
-    private Multi<StreamEvent> events(Progress p, Multi<ChatProvider.Chunk> chunks, String requestId) {
+    private Multi<StreamEvent> events(Turn turn, StreamProgress p, Multi<ChatProvider.Chunk> chunks, String requestId) {
         Multi<StreamEvent> deltas = chunks
                 .invoke(p::received)
                 .filter(chunk -> chunk.text() != null && !chunk.text().isEmpty())
                 .map(chunk -> new StreamEvent("delta", Map.of("text", chunk.text())));
         Multi<StreamEvent> done = Multi.createFrom().uni(Uni.createFrom().voidItem()
-                .invoke(() -> p.ended.set(true))
-                .chain(() -> turns.succeed(p.turn, new ChatProvider.Reply(p.text.toString(), p.inputTokens, p.outputTokens, "stop"),
-                        p.millisSinceCall(), p.timeToFirstToken(), p.hubMillis(), true))
+                .invoke(p::end)
+                .chain(() -> turns.succeed(turn, p.reply(), p.millisSinceCall(), p.timeToFirstToken(), p.hubMillis(), true))
                 .map(reply -> new StreamEvent("done", done(reply))));
         return Multi.createBy().concatenating().streams(deltas, done)
                 .onFailure().recoverWithMulti(failure -> Multi.createFrom().uni(Uni.createFrom().voidItem()
-                        .invoke(() -> p.ended.set(true))
-                        .chain(() -> turns.fail(p.turn, failure, p.millisSinceCall(), p.timeToFirstToken(), p.hubMillisBeforeCall(),
-                                p.text.toString(), true, null))
+                        .invoke(p::end)
+                        .chain(() -> turns.fail(turn, failure, p.millisSinceCall(), p.timeToFirstToken(), p.hubMillisBeforeCall(),
+                                p.text(), true, null))
                         .map(error -> new StreamEvent("error", problem(error, requestId)))))
-                .onCancellation().call(() -> p.ended.getAndSet(true) ? Uni.createFrom().voidItem()
-                        : turns.fail(p.turn, ApiException.clientClosed(), p.millisSinceCall(), p.timeToFirstToken(),
-                                p.hubMillisBeforeCall(), p.text.toString(), true, "cancelled").replaceWithVoid());
+                .onCancellation().call(() -> !p.end() ? Uni.createFrom().voidItem()
+                        : turns.fail(turn, ApiException.clientClosed(), p.millisSinceCall(), p.timeToFirstToken(),
+                                p.hubMillisBeforeCall(), p.text(), true, "cancelled").replaceWithVoid());
     }
 
     private static Problem problem(Throwable failure, String requestId) {

@@ -18,7 +18,8 @@ import io.smallrye.config.PropertiesConfigSource;
 
 /**
  * In dev and test, fills in what a laptop lacks: an embedded PostgreSQL when no database URL is
- * configured, and a local OIDC issuer when no identity provider is configured. Never acts in a
+ * configured, a local OIDC issuer when no identity provider is configured, and in dev mode the
+ * provider simulator for each model provider without credentials. Never acts in a
  * packaged application, whatever profile it is started with, where a missing database or issuer
  * is a start-up error: the packaged jar does not even contain the two helpers (see
  * {@code quarkus.package.jar.user-configured-ignored-entries}), and in a native image the
@@ -59,7 +60,33 @@ public class LocalServicesConfigSourceFactory implements ConfigSourceFactory {
                     isSet(port) ? Integer.parseInt(port.getValue()) : 0);
             properties.put(AUTH_SERVER_URL, issuer.url());
         }
+        if (dev && !isFalse(context.getValue("agent-hub.dev.provider-simulator"))) {
+            simulateMissingProviders(context, properties);
+        }
         return properties.isEmpty() ? List.of() : List.of(new PropertiesConfigSource(properties, "local-services", ORDINAL));
+    }
+
+    /** Each provider without credentials answers through the simulator; configured ones stay real. */
+    private static void simulateMissingProviders(ConfigSourceContext context, Map<String, String> properties) {
+        boolean openRouter = !isSet(context.getValue("agent-hub.providers.openrouter.api-key"));
+        boolean vertex = !isSet(context.getValue("agent-hub.providers.vertex.access-token"))
+                && !isSet(context.getValue("agent-hub.providers.vertex.service-account-key"))
+                && !isSet(context.getValue("agent-hub.providers.vertex.service-account-key-file"));
+        if (!openRouter && !vertex) {
+            return;
+        }
+        ProviderSimulator simulator = ProviderSimulator.start();
+        if (openRouter) {
+            properties.put("agent-hub.providers.openrouter.base-url", simulator.url() + "/api/v1");
+            properties.put("agent-hub.providers.openrouter.api-key", ProviderSimulator.KEY);
+        }
+        if (vertex) {
+            properties.put("agent-hub.providers.vertex.base-url", simulator.url());
+            properties.put("agent-hub.providers.vertex.access-token", ProviderSimulator.KEY);
+            if (!isSet(context.getValue("agent-hub.providers.vertex.project"))) {
+                properties.put("agent-hub.providers.vertex.project", "simulated");
+            }
+        }
     }
 
     @Override

@@ -26,6 +26,7 @@ public record ChatCompletionRequest(
         @NotBlank @Size(max = 200) String model,
         @NotNull @Size(min = 1, max = 1000) List<@NotNull @Valid ChatCompletionMessage> messages,
         Boolean stream,
+        @JsonProperty("stream_options") StreamOptions streamOptions,
         @JsonProperty("max_tokens") @Min(1) Integer maxTokens,
         @JsonProperty("max_completion_tokens") @Min(1) Integer maxCompletionTokens,
         @DecimalMin("0") @DecimalMax("2") Double temperature,
@@ -36,4 +37,16 @@ public record ChatCompletionRequest(
         List<JsonNode> tools,
         @JsonProperty("tool_choice") JsonNode toolChoice,
         @JsonProperty("response_format") JsonNode responseFormat) {
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record StreamOptions(@JsonProperty("include_usage") Boolean includeUsage) {
+    }
+
+    boolean streamed() {
+        return Boolean.TRUE.equals(stream);
+    }
+
+    boolean usageStreamed() {
+        return streamOptions != null && Boolean.TRUE.equals(streamOptions.includeUsage());
+    }
 }

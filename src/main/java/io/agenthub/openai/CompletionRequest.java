@@ -24,9 +24,6 @@ record CompletionRequest(String agent, String model, List<ChatProvider.Message> 
         if (slash <= 0 || slash == body.model().length() - 1) {
             throw ApiException.invalidField("model", "must be an agent/model id from GET /v1/models, e.g. droid/gpt-4");
         }
-        if (Boolean.TRUE.equals(body.stream())) {
-            throw ApiException.invalidField("stream", "streamed completions are not available yet; send stream: false");
-        }
         if (body.tools() != null && !body.tools().isEmpty()) {
             throw ApiException.invalidField("tools", "tool calling is not available yet");
         }

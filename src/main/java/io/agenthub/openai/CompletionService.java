@@ -5,12 +5,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.agenthub.agents.AgentCaller;
 import io.agenthub.agents.AgentCaller.Route;
 import io.agenthub.agents.AgentCatalogue;
+import io.agenthub.agents.StreamProgress;
 import io.agenthub.agents.Target;
 import io.agenthub.agents.UpstreamFailure;
 import io.agenthub.agents.providers.ChatProvider;
@@ -22,7 +27,12 @@ import io.agenthub.tenancy.TenantTransactions;
 import io.agenthub.web.ApiException;
 import io.agenthub.web.DatabaseFailures;
 import io.agenthub.web.Disconnects;
+import io.agenthub.web.Problem;
+import io.agenthub.web.RequestInfo;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 
 /**
  * OpenAI's chat completions over the hub's agents, with everything a chat turn has: the caller
@@ -39,15 +49,19 @@ public class CompletionService {
     private final AgentCatalogue catalogue;
     private final AgentCaller agents;
     private final ExecutionRecorder recorder;
+    private final RequestInfo request;
+    private final ObjectMapper json;
 
     public CompletionService(TenantTransactions transactions, CurrentCaller current, CompletionStatements statements,
-            AgentCatalogue catalogue, AgentCaller agents, ExecutionRecorder recorder) {
+            AgentCatalogue catalogue, AgentCaller agents, ExecutionRecorder recorder, RequestInfo request, ObjectMapper json) {
         this.transactions = transactions;
         this.current = current;
         this.statements = statements;
         this.catalogue = catalogue;
         this.agents = agents;
         this.recorder = recorder;
+        this.request = request;
+        this.json = json;
     }
 
     public Uni<ModelList> models() {
@@ -67,6 +81,30 @@ public class CompletionService {
     }
 
     public Uni<ChatCompletion> complete(ChatCompletionRequest body) {
+        // an accepted completion is answered and recorded even if its client leaves
+        return begin(body).chain(call -> Disconnects.survive(run(call)));
+    }
+
+    /**
+     * A streamed completion: OpenAI's chunk events as tokens arrive, the usage when asked for, then
+     * {@code [DONE]}. What fails before the first event is a plain error response; what fails later
+     * is the stream's last event, an {@code error} object, as OpenAI sends it.
+     */
+    public Uni<Multi<String>> stream(ChatCompletionRequest body) {
+        Context context = Vertx.currentContext();
+        String requestId = request.requestId();
+        return begin(body).chain(call -> {
+            StreamProgress progress = new StreamProgress(call.startedNanos());
+            return agents.stream(call.caller(), call.executionId(), call.route(), call::upstream)
+                    .onFailure().recoverWithUni(failure -> endStream(call, progress, failure, null)
+                            .chain(error -> Uni.createFrom().<Multi<ChatProvider.Chunk>> failure(error)))
+                    .map(chunks -> events(call, progress, chunks.emitOn(task -> context.runOnContext(v -> task.run())),
+                            body.usageStreamed(), requestId));
+        });
+    }
+
+    /** The first step: the model resolved, its execution opened and the caller's prompts read, in one statement. */
+    private Uni<Call> begin(ChatCompletionRequest body) {
         CompletionRequest request = CompletionRequest.of(body);
         Caller caller = current.get();
         long started = System.nanoTime();
@@ -83,9 +121,65 @@ public class CompletionService {
                             .map(target -> new Call(caller, body.model(), begun.executionId(), new Route(target), messages, request,
                                     started));
                 }))
-                .invoke(call -> recorder.opened(call.executionId(), call.route().target().agent().name))
-                // an accepted completion is answered and recorded even if its client leaves
-                .chain(call -> Disconnects.survive(run(call)));
+                .invoke(call -> recorder.opened(call.executionId(), call.route().target().agent().name));
+    }
+
+    private Multi<String> events(Call call, StreamProgress p, Multi<ChatProvider.Chunk> chunks, boolean usage, String requestId) {
+        String id = "chatcmpl-" + call.executionId();
+        long created = Instant.now().getEpochSecond();
+        AtomicBoolean first = new AtomicBoolean(true);
+        Multi<String> deltas = chunks
+                .invoke(p::received)
+                .filter(chunk -> chunk.text() != null && !chunk.text().isEmpty())
+                .map(chunk -> event(new ChatCompletionChunk(id, "chat.completion.chunk", created, call.model(),
+                        List.of(new ChatCompletionChunk.Choice(0, new ChatCompletionChunk.Delta(first.getAndSet(false) ? "assistant" : null,
+                                chunk.text()), null, null)), null)));
+        Multi<String> last = Multi.createFrom().uni(Uni.createFrom().voidItem()
+                .invoke(p::end)
+                .chain(() -> endStream(call, p, null, null))
+                .map(ignored -> {
+                    ChatProvider.Reply reply = p.reply();
+                    StringBuilder events = new StringBuilder(event(new ChatCompletionChunk(id, "chat.completion.chunk", created,
+                            call.model(), List.of(new ChatCompletionChunk.Choice(0, new ChatCompletionChunk.Delta(null, null),
+                                    finishReason(reply.finishReason()), null)), null)));
+                    if (usage) {
+                        events.append(event(new ChatCompletionChunk(id, "chat.completion.chunk", created, call.model(), List.of(),
+                                ChatCompletion.Usage.of(reply.inputTokens(), reply.outputTokens()))));
+                    }
+                    return events.append("data: [DONE]\n\n").toString();
+                }));
+        return Multi.createBy().concatenating().streams(deltas, last)
+                .onFailure().recoverWithMulti(failure -> Multi.createFrom().uni(Uni.createFrom().voidItem()
+                        .invoke(p::end)
+                        .chain(() -> endStream(call, p, failure, null))
+                        .map(error -> event(Problem.of(error, requestId).asOpenAi()))))
+                .onCancellation().call(() -> !p.end() ? Uni.createFrom().voidItem()
+                        : endStream(call, p, ApiException.clientClosed(), "cancelled").replaceWithVoid());
+    }
+
+    /**
+     * Ends a streamed completion's execution: a success when {@code failure} is null, else the error
+     * to report (what arrived is only counted; a completion keeps no text).
+     */
+    private Uni<ApiException> endStream(Call call, StreamProgress p, Throwable failure, String statusOverride) {
+        if (failure == null) {
+            ChatProvider.Reply reply = p.reply();
+            return end(call, new Outcome("success", p.millisSinceCall(), p.timeToFirstToken(), p.hubMillis(), reply.inputTokens(),
+                    reply.outputTokens(), call.route().attempts(), null, null, true)).replaceWith((ApiException) null);
+        }
+        UpstreamFailure upstream = UpstreamFailure.of(failure, call.route().target().agent());
+        Outcome outcome = new Outcome(statusOverride != null ? statusOverride : upstream.status(), p.millisSinceCall(),
+                p.timeToFirstToken(), p.hubMillisBeforeCall(), null, null, call.route().attempts(), upstream.code(),
+                upstream.error().getMessage(), true);
+        return end(call, outcome).replaceWith(upstream.error());
+    }
+
+    private String event(Object data) {
+        try {
+            return "data: " + json.writeValueAsString(data) + "\n\n";
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private Uni<ChatCompletion> run(Call call) {

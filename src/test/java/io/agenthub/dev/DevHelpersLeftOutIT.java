@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
  */
 class DevHelpersLeftOutIT {
 
-    static final List<String> HELPERS = List.of("io.agenthub.dev.EmbeddedPostgres", "io.agenthub.dev.LocalIssuer");
+    static final List<String> HELPERS = List.of("io.agenthub.dev.EmbeddedPostgres", "io.agenthub.dev.LocalIssuer",
+            "io.agenthub.dev.ProviderSimulator");
 
     @Test
     void theBuiltArtifactHasNoDevHelper() throws IOException {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.hamcrest.Matchers.equalTo;
 
 import java.net.URL;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -16,13 +17,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.JsonValue;
+import com.openai.core.http.StreamResponse;
 import com.openai.errors.BadRequestException;
 import com.openai.errors.NotFoundException;
 import com.openai.errors.PermissionDeniedException;
 import com.openai.errors.UnauthorizedException;
 import com.openai.errors.UnprocessableEntityException;
 import com.openai.models.chat.completions.ChatCompletion;
+import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import com.openai.models.chat.completions.ChatCompletionStreamOptions;
 import com.openai.models.models.Model;
 
 import io.agenthub.testing.Api;
@@ -30,6 +34,7 @@ import io.agenthub.testing.Database;
 import io.agenthub.testing.Database.Caller;
 import io.agenthub.testing.FakeProviders;
 import io.agenthub.testing.FakeProviders.Scripted;
+import io.agenthub.testing.FakeProviders.ScriptedStream;
 import io.agenthub.testing.InjectFake;
 import io.agenthub.testing.Tokens;
 import io.agenthub.testing.Turns;
@@ -124,6 +129,82 @@ class OpenAiCompatibleApiTest {
         JsonNode generation = fake.vertexRequests.get(0).path("generationConfig");
         assertThat(generation.path("temperature").asDouble()).isEqualTo(0.7);
         assertThat(generation.path("maxOutputTokens").asInt()).isEqualTo(100);
+    }
+
+    @Test
+    void aStreamedCompletionSendsChunksThenUsageThenDone() throws Exception {
+        StringBuilder text = new StringBuilder();
+        List<ChatCompletionChunk> chunks = new ArrayList<>();
+        try (StreamResponse<ChatCompletionChunk> stream = client(owner.token()).chat().completions().createStreaming(
+                ChatCompletionCreateParams.builder().model("droid/claude-3-opus").addUserMessage("Stream it")
+                        .streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build()).build())) {
+            stream.stream().forEach(chunk -> {
+                chunks.add(chunk);
+                chunk.choices().forEach(choice -> choice.delta().content().ifPresent(text::append));
+            });
+        }
+        assertThat(text.toString()).isEqualTo("droid(anthropic/claude-3-opus) streams back");
+        assertThat(chunks.get(0).choices().get(0).delta().role()).contains(ChatCompletionChunk.Choice.Delta.Role.ASSISTANT);
+        ChatCompletionChunk finish = chunks.get(chunks.size() - 2);
+        assertThat(finish.choices().get(0).finishReason()).contains(ChatCompletionChunk.Choice.FinishReason.STOP);
+        ChatCompletionChunk usage = chunks.get(chunks.size() - 1);
+        assertThat(usage.choices()).isEmpty();
+        assertThat(usage.usage().orElseThrow().promptTokens()).isEqualTo(30);
+        assertThat(usage.usage().orElseThrow().completionTokens()).isEqualTo(5);
+
+        long recorded = Database.as(Caller.system(), c -> Database.count(c, """
+                SELECT count(*) FROM agent_executions e JOIN users u ON u.id = e.user_id
+                WHERE e.id = ?::uuid AND u.oidc_subject = ? AND e.session_id IS NULL AND e.status = 'success' AND e.streamed
+                  AND e.input_tokens = 30 AND e.output_tokens = 5 AND e.time_to_first_token_ms IS NOT NULL""",
+                chunks.get(0).id().substring("chatcmpl-".length()), owner.subject()));
+        assertThat(recorded).isEqualTo(1);
+    }
+
+    @Test
+    void aStreamedCompletionFromVertexAiAndOneWithoutUsage() {
+        StringBuilder text = new StringBuilder();
+        List<ChatCompletionChunk> chunks = new ArrayList<>();
+        try (StreamResponse<ChatCompletionChunk> stream = client(owner.token()).chat().completions().createStreaming(
+                ChatCompletionCreateParams.builder().model("ccrouter/gemini-1.5-flash").addUserMessage("Stream it").build())) {
+            stream.stream().forEach(chunk -> {
+                chunks.add(chunk);
+                chunk.choices().forEach(choice -> choice.delta().content().ifPresent(text::append));
+            });
+        }
+        assertThat(text.toString()).isEqualTo("ccrouter streams too");
+        assertThat(chunks).allSatisfy(chunk -> assertThat(chunk.usage()).isEmpty());
+        assertThat(fake.vertexPaths.get(0)).contains(":streamGenerateContent");
+    }
+
+    @Test
+    void anErrorMidStreamIsTheStreamsLastEventAndClosesItsExecution() throws Exception {
+        fake.scriptStream(new ScriptedStream(List.of(
+                "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Half an \"}}]}",
+                "data: {\"error\":{\"code\":502,\"message\":\"Provider disconnected\"},\"choices\":[]}"), 5, 0));
+        StringBuilder text = new StringBuilder();
+        assertThatThrownBy(() -> {
+            try (StreamResponse<ChatCompletionChunk> stream = client(owner.token()).chat().completions().createStreaming(
+                    ChatCompletionCreateParams.builder().model("droid/gpt-4").addUserMessage("go").build())) {
+                stream.stream().forEach(chunk -> chunk.choices().forEach(c -> c.delta().content().ifPresent(text::append)));
+            }
+        }).hasMessageContaining("Provider disconnected");
+        assertThat(text.toString()).isEqualTo("Half an ");
+        long failed = Database.as(Caller.system(), c -> Database.count(c, """
+                SELECT count(*) FROM agent_executions e JOIN users u ON u.id = e.user_id
+                WHERE u.oidc_subject = ? AND e.status = 'error' AND e.streamed AND e.time_to_first_token_ms IS NOT NULL""",
+                owner.subject()));
+        assertThat(failed).isEqualTo(1);
+    }
+
+    @Test
+    void aStreamRefusedBeforeItsFirstChunkIsAPlainError() {
+        fake.scriptOpenRouter(Scripted.error(400, Map.of("error", Map.of("code", 400, "message", "context length exceeded"))));
+        assertThatThrownBy(() -> {
+            try (StreamResponse<ChatCompletionChunk> stream = client(owner.token()).chat().completions().createStreaming(
+                    ChatCompletionCreateParams.builder().model("droid/gpt-4").addUserMessage("hi").build())) {
+                stream.stream().forEach(chunk -> { });
+            }
+        }).isInstanceOf(UnprocessableEntityException.class);
     }
 
     @Test
