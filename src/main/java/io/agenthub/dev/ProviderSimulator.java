@@ -38,6 +38,7 @@ public final class ProviderSimulator {
     public static final String KEY = "simulated";
 
     static final long WORD_PACE_MS = 40;
+    private static final String URL_PROPERTY = "agenthub.provider-simulator.url";
     private static final Logger LOG = Logger.getLogger(ProviderSimulator.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static ProviderSimulator running;
@@ -53,9 +54,18 @@ public final class ProviderSimulator {
         return url;
     }
 
-    /** Starts the simulator once per JVM, on a free port. */
+    /**
+     * Starts the simulator once per JVM, on a free port. Dev mode loads this class more than once
+     * (its build and its application class loaders), so the running one is found by a system
+     * property, as the local issuer's is.
+     */
     public static synchronized ProviderSimulator start() {
         if (running != null) {
+            return running;
+        }
+        String started = System.getProperty(URL_PROPERTY);
+        if (started != null) {
+            running = new ProviderSimulator(started);
             return running;
         }
         // one write per event, not a delayed ACK's 40 ms between them
@@ -73,6 +83,7 @@ public final class ProviderSimulator {
                 return t;
             }));
             server.start();
+            System.setProperty(URL_PROPERTY, running.url);
             LOG.infof("No provider credentials configured: agents answer through the simulator on %s. Put %s, %s or %s in a "
                     + "message to make it fail on purpose.", running.url, ERROR, RATE_LIMIT, TIMEOUT);
             return running;

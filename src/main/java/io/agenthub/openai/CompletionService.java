@@ -19,6 +19,7 @@ import io.agenthub.agents.StreamProgress;
 import io.agenthub.agents.Target;
 import io.agenthub.agents.UpstreamFailure;
 import io.agenthub.agents.providers.ChatProvider;
+import io.agenthub.agents.providers.ProviderException;
 import io.agenthub.executions.ExecutionRecorder;
 import io.agenthub.executions.ExecutionRecorder.Outcome;
 import io.agenthub.tenancy.Caller;
@@ -171,7 +172,19 @@ public class CompletionService {
         Outcome outcome = new Outcome(statusOverride != null ? statusOverride : upstream.status(), p.millisSinceCall(),
                 p.timeToFirstToken(), p.hubMillisBeforeCall(), null, null, call.route().attempts(), upstream.code(),
                 upstream.error().getMessage(), true);
-        return end(call, outcome).replaceWith(upstream.error());
+        return end(call, outcome).replaceWith(forClients(upstream.error()));
+    }
+
+    /**
+     * A provider's rate limit, still there after the agent's retries, is a 429 with Retry-After
+     * here (on the chat API a 502): OpenAI's clients back off and retry on exactly that.
+     */
+    static ApiException forClients(ApiException error) {
+        if (error instanceof ProviderException p && "rate_limited".equals(p.code())) {
+            long seconds = p.retryAfterMs() == null ? 1 : Math.max(1, (p.retryAfterMs() + 999) / 1000);
+            return ApiException.tooManyRequests(p.getMessage(), seconds);
+        }
+        return error;
     }
 
     private String event(Object data) {
@@ -193,7 +206,7 @@ public class CompletionService {
             UpstreamFailure upstream = UpstreamFailure.of(done.failure(), call.route().target().agent());
             Outcome outcome = new Outcome(upstream.status(), done.latencyMs(), null, done.overheadMs(), null, null,
                     call.route().attempts(), upstream.code(), upstream.error().getMessage(), false);
-            return end(call, outcome).chain(() -> Uni.createFrom().failure(upstream.error()));
+            return end(call, outcome).chain(() -> Uni.createFrom().failure(forClients(upstream.error())));
         });
     }
 

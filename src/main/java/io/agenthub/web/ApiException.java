@@ -117,6 +117,12 @@ public class ApiException extends RuntimeException {
                 Map.of());
     }
 
+    /** Slow down: come back after {@code retryAfterSeconds}. */
+    public static ApiException tooManyRequests(String detail, long retryAfterSeconds) {
+        return new ApiException(429, "Too Many Requests", detail, List.of(), Map.of("Retry-After", Long.toString(retryAfterSeconds)),
+                Map.of("code", "rate_limit_exceeded"));
+    }
+
     /** The client went away before its answer (nginx's 499): recorded, never sent. */
     public static ApiException clientClosed() {
         return new ApiException(499, "Client Closed Request", "The client disconnected.");

@@ -180,7 +180,7 @@ class OpenAiCompatibleApiTest {
     void anErrorMidStreamIsTheStreamsLastEventAndClosesItsExecution() throws Exception {
         fake.scriptStream(new ScriptedStream(List.of(
                 "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Half an \"}}]}",
-                "data: {\"error\":{\"code\":502,\"message\":\"Provider disconnected\"},\"choices\":[]}"), 5, 0));
+                "data: {\"error\":{\"code\":502,\"message\":\"Provider disconnected\"},\"choices\":[]}"), 300, 0));
         StringBuilder text = new StringBuilder();
         assertThatThrownBy(() -> {
             try (StreamResponse<ChatCompletionChunk> stream = client(owner.token()).chat().completions().createStreaming(
@@ -266,6 +266,16 @@ class OpenAiCompatibleApiTest {
                 WHERE u.oidc_subject = ? AND e.status = 'error' AND e.completed_at IS NOT NULL AND e.error_code IS NOT NULL""",
                 owner.subject()));
         assertThat(failed).isEqualTo(1);
+    }
+
+    @Test
+    void aProviderStillRateLimitingAfterRetriesIsA429WithRetryAfter() {
+        Scripted limited = new Scripted(429, Map.of("error", Map.of("code", 429, "message", "Rate limit exceeded")),
+                Map.of("Retry-After", "1"), 0);
+        fake.scriptOpenRouter(limited, limited, limited, limited, limited, limited);
+        given().body("{\"model\":\"droid/gpt-4\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
+                .post("/v1/chat/completions").then().statusCode(429).header("Retry-After", "1")
+                .body("error.type", equalTo("rate_limit_error")).body("error.code", equalTo("rate_limit_exceeded"));
     }
 
     private io.restassured.specification.RequestSpecification given() {
