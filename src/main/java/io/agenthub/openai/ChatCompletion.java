@@ -5,7 +5,10 @@ import java.util.List;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
 /** OpenAI's chat completion object: one choice, the usage, and the nulls OpenAI sends as nulls. */
+@RegisterForReflection
 public record ChatCompletion(String id, String object, long created, String model, List<Choice> choices, Usage usage,
         @JsonProperty("system_fingerprint") @JsonInclude(JsonInclude.Include.ALWAYS) String systemFingerprint) {
 

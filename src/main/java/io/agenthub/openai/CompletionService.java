@@ -106,10 +106,10 @@ public class CompletionService {
 
     /** The first step: the model resolved, its execution opened and the caller's prompts read, in one statement. */
     private Uni<Call> begin(ChatCompletionRequest body) {
-        CompletionRequest request = CompletionRequest.of(body);
+        CompletionRequest asked = CompletionRequest.of(body);
         Caller caller = current.get();
         long started = System.nanoTime();
-        return transactions.inTransaction(caller, () -> statements.begin(caller, request.agent(), request.model())
+        return transactions.inTransaction(caller, () -> statements.begin(caller, asked.agent(), asked.model())
                 .chain(begun -> {
                     if (begun == null || !begun.usable()) {
                         throw ApiException.notFound("Model").withCode("model_not_found",
@@ -117,9 +117,9 @@ public class CompletionService {
                     }
                     List<ChatProvider.Message> messages = new ArrayList<>();
                     begun.systemPrompts().forEach(prompt -> messages.add(new ChatProvider.Message("system", prompt)));
-                    messages.addAll(request.messages());
+                    messages.addAll(asked.messages());
                     return catalogue.target(begun.agentId(), begun.agentVersion(), begun.modelId(), begun.modelVersion())
-                            .map(target -> new Call(caller, body.model(), begun.executionId(), new Route(target), messages, request,
+                            .map(target -> new Call(caller, body.model(), begun.executionId(), new Route(target), messages, asked,
                                     started));
                 }))
                 .invoke(call -> recorder.opened(call.executionId(), call.route().target().agent().name));
