@@ -17,6 +17,7 @@ import org.jboss.logging.Logger;
 import io.agenthub.agents.providers.ProviderException;
 import io.agenthub.tenancy.Sql;
 import io.agenthub.tenancy.TenantTransactions;
+import io.agenthub.web.ApiException;
 import io.agenthub.web.SqlValues;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -206,8 +207,10 @@ public class SharedBreakers {
         if (failure instanceof ProviderException p) {
             return p.countsAgainstProvider();
         }
-        // a full bulkhead says the hub is busy, an open breaker that nothing was called
-        return !(failure instanceof BulkheadException || failure instanceof CircuitBreakerOpenException);
+        // a full bulkhead says the hub is busy, an open breaker that nothing was called, and a request the
+        // provider cannot take (refused while it was translated) was never sent
+        return !(failure instanceof BulkheadException || failure instanceof CircuitBreakerOpenException
+                || failure instanceof ApiException refused && refused.status() < 500);
     }
 
     private static CircuitBreakerOpenException open(Agent agent) {

@@ -1,5 +1,7 @@
 package io.agenthub.agents;
 
+import java.util.List;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.agenthub.agents.providers.ChatProvider;
@@ -14,6 +16,8 @@ public final class StreamProgress {
     private final long startedNanos;
     private final long callStarted = System.nanoTime();
     private final StringBuilder text = new StringBuilder();
+    /** Tool calls by their index in the reply, their arguments assembled from the pieces streamed. */
+    private final TreeMap<Integer, StringBuilder[]> toolCalls = new TreeMap<>();
     private final AtomicBoolean ended = new AtomicBoolean();
     private Integer inputTokens;
     private Integer outputTokens;
@@ -43,6 +47,22 @@ public final class StreamProgress {
             }
             text.append(chunk.text());
         }
+        for (ChatProvider.ToolCallDelta delta : chunk.toolCalls()) {
+            if (firstToken == 0) {
+                firstToken = lastByte;
+            }
+            StringBuilder[] call = toolCalls.computeIfAbsent(delta.index(),
+                    i -> new StringBuilder[] { new StringBuilder(), new StringBuilder(), new StringBuilder() });
+            append(call[0], delta.id());
+            append(call[1], delta.name());
+            append(call[2], delta.arguments());
+        }
+    }
+
+    private static void append(StringBuilder to, String piece) {
+        if (piece != null) {
+            to.append(piece);
+        }
     }
 
     /** Marks the stream ended; false when it had ended already. */
@@ -56,7 +76,9 @@ public final class StreamProgress {
 
     /** The whole reply as it arrived. */
     public ChatProvider.Reply reply() {
-        return new ChatProvider.Reply(text.toString(), inputTokens, outputTokens, finishReason == null ? "stop" : finishReason);
+        List<ChatProvider.ToolCall> calls = toolCalls.values().stream()
+                .map(c -> new ChatProvider.ToolCall(c[0].toString(), c[1].toString(), c[2].toString())).toList();
+        return new ChatProvider.Reply(text.toString(), inputTokens, outputTokens, finishReason == null ? "stop" : finishReason, calls);
     }
 
     public long millisSinceCall() {

@@ -11,15 +11,20 @@ import io.agenthub.web.ApiException;
  * How a guarded call to an agent failed, in the three forms it is reported: the problem the client
  * gets, the execution's status, and its error code.
  *
- * @param status timeout, rejected (an open breaker or a full bulkhead: no upstream call) or error
+ * @param status timeout, rejected (an open breaker, a full bulkhead or a request the provider cannot take: no upstream
+ *        call) or error
  */
 public record UpstreamFailure(ApiException error, String status, String code) {
 
     public static UpstreamFailure of(Throwable failure, Agent agent) {
         ApiException error = error(failure, agent);
+        boolean untranslatable = !(failure instanceof ProviderException) && failure instanceof ApiException refused
+                && refused.status() < 500;
         String status = failure instanceof TimeoutException || error.status() == 504 ? "timeout"
-                : failure instanceof CircuitBreakerOpenException || failure instanceof BulkheadException ? "rejected" : "error";
+                : failure instanceof CircuitBreakerOpenException || failure instanceof BulkheadException || untranslatable ? "rejected"
+                : "error";
         String code = failure instanceof ProviderException p ? p.code()
+                : untranslatable ? "unsupported_request"
                 : failure instanceof CircuitBreakerOpenException ? "circuit_open"
                 : failure instanceof BulkheadException ? "bulkhead_full"
                 : failure instanceof TimeoutException ? "timeout" : "internal_error";

@@ -27,7 +27,8 @@ import com.sun.net.httpserver.HttpServer;
  * a reading pace and report usage. A user message containing one of these makes it fail on
  * purpose, to watch retries, the breaker and the fallback in the metrics:
  * {@value #ERROR} (HTTP 500), {@value #RATE_LIMIT} (429 with Retry-After), {@value #TIMEOUT}
- * (no answer for two minutes).
+ * (no answer for two minutes). Offered tools, it calls one with arguments that fit its schema, and
+ * answers the results it is sent back ({@link SimulatedTools}); asked for JSON, it answers JSON.
  */
 public final class ProviderSimulator {
 
@@ -138,8 +139,17 @@ public final class ProviderSimulator {
             return;
         }
         String model = request.path("model").asText();
-        String text = reply("droid", model, last);
         int prompt = tokens(messages.toString());
+        JsonNode tool = SimulatedTools.openAiCall(request);
+        if (tool != null) {
+            openRouterToolCall(exchange, request, model, tool, prompt);
+            return;
+        }
+        String text = reply("droid", model, "tool".equals(messages.path(messages.size() - 1).path("role").asText())
+                ? "(tool results) " + SimulatedTools.openAiResults(messages) : last);
+        if (request.path("response_format").path("type").asText().startsWith("json")) {
+            text = JSON.writeValueAsString(Map.of("simulated", true, "reply", text));
+        }
         int completion = words(text).size();
         Map<String, Object> usage = Map.of("prompt_tokens", prompt, "completion_tokens", completion, "total_tokens", prompt + completion);
         if (!request.path("stream").asBoolean(false)) {
@@ -152,13 +162,47 @@ public final class ProviderSimulator {
         List<String> events = new ArrayList<>();
         events.add(": OPENROUTER PROCESSING");
         for (String word : words(text)) {
-            events.add("data: " + JSON.writeValueAsString(Map.of("id", "gen-simulated", "object", "chat.completion.chunk",
-                    "model", model, "choices", List.of(Map.of("index", 0, "delta", Map.of("role", "assistant", "content", word))))));
+            events.add(chunk(model, Map.of("index", 0, "delta", Map.of("role", "assistant", "content", word)), null));
         }
-        events.add("data: " + JSON.writeValueAsString(Map.of("id", "gen-simulated", "object", "chat.completion.chunk", "model", model,
-                "choices", List.of(Map.of("index", 0, "delta", Map.of("content", ""), "finish_reason", "stop")), "usage", usage)));
+        events.add(chunk(model, Map.of("index", 0, "delta", Map.of("content", ""), "finish_reason", "stop"), usage));
         events.add("data: [DONE]");
         stream(exchange, events);
+    }
+
+    /** A simulated model calling the function offered (or required), streamed in pieces as OpenAI's are. */
+    private static void openRouterToolCall(HttpExchange exchange, JsonNode request, String model, JsonNode tool, int prompt)
+            throws IOException {
+        String arguments = JSON.writeValueAsString(SimulatedTools.arguments(tool.path("parameters")));
+        String id = "call_simulated_" + Long.toHexString(System.nanoTime());
+        Map<String, Object> usage = Map.of("prompt_tokens", prompt, "completion_tokens", 10, "total_tokens", prompt + 10);
+        Map<String, Object> function = Map.of("name", tool.path("name").asText(), "arguments", arguments);
+        if (!request.path("stream").asBoolean(false)) {
+            Map<String, Object> message = new LinkedHashMap<>();
+            message.put("role", "assistant");
+            message.put("content", null);
+            message.put("tool_calls", List.of(Map.of("id", id, "type", "function", "function", function)));
+            json(exchange, 200, Map.of("id", "gen-simulated", "object", "chat.completion", "model", model, "provider", "Simulator",
+                    "choices", List.of(Map.of("index", 0, "finish_reason", "tool_calls", "message", message)), "usage", usage));
+            return;
+        }
+        int half = arguments.length() / 2;
+        Map<String, Object> opening = Map.of("index", 0, "id", id, "type", "function", "function",
+                Map.of("name", tool.path("name").asText(), "arguments", arguments.substring(0, half)));
+        Map<String, Object> rest = Map.of("index", 0, "function", Map.of("arguments", arguments.substring(half)));
+        stream(exchange, List.of(
+                chunk(model, Map.of("index", 0, "delta", Map.of("role", "assistant", "tool_calls", List.of(opening))), null),
+                chunk(model, Map.of("index", 0, "delta", Map.of("tool_calls", List.of(rest))), null),
+                chunk(model, Map.of("index", 0, "delta", Map.of(), "finish_reason", "tool_calls"), usage),
+                "data: [DONE]"));
+    }
+
+    private static String chunk(String model, Map<String, Object> choice, Map<String, Object> usage) throws IOException {
+        Map<String, Object> chunk = new LinkedHashMap<>(Map.of("id", "gen-simulated", "object", "chat.completion.chunk",
+                "model", model, "choices", List.of(choice)));
+        if (usage != null) {
+            chunk.put("usage", usage);
+        }
+        return "data: " + JSON.writeValueAsString(chunk);
     }
 
     private static void vertex(HttpExchange exchange) throws IOException {
@@ -182,9 +226,34 @@ public final class ProviderSimulator {
                 "status", "RESOURCE_EXHAUSTED")))) {
             return;
         }
+        String turnsProblem = SimulatedTools.geminiTurnsProblem(contents);
+        if (turnsProblem != null) {
+            json(exchange, 400, Map.of("error", Map.of("code", 400, "message", turnsProblem, "status", "INVALID_ARGUMENT")));
+            return;
+        }
         String model = path.substring(path.lastIndexOf('/') + 1, path.indexOf(':'));
-        String text = reply("ccrouter", model, last);
         int prompt = tokens(request.toString());
+        JsonNode declaration = SimulatedTools.geminiCall(request);
+        if (declaration != null) {
+            // Gemini sends a function call whole, in one event, and finishes with STOP
+            Map<String, Object> candidate = Map.of("content", Map.of("role", "model", "parts", List.of(Map.of("functionCall",
+                    Map.of("name", declaration.path("name").asText(), "args",
+                            SimulatedTools.arguments(declaration.path("parametersJsonSchema")))))), "finishReason", "STOP");
+            Map<String, Object> response = Map.of("candidates", List.of(candidate), "usageMetadata", Map.of("promptTokenCount",
+                    prompt, "candidatesTokenCount", 10, "totalTokenCount", prompt + 10), "modelVersion", "simulated");
+            if (path.endsWith(":generateContent")) {
+                json(exchange, 200, response);
+            } else {
+                stream(exchange, List.of("data: " + JSON.writeValueAsString(response)));
+            }
+            return;
+        }
+        JsonNode lastTurn = contents.path(contents.size() - 1).path("parts");
+        String text = reply("ccrouter", model, lastTurn.path(0).has("functionResponse")
+                ? "(tool results) " + lastTurn.findValues("response") : last);
+        if ("application/json".equals(request.path("generationConfig").path("responseMimeType").asText())) {
+            text = JSON.writeValueAsString(Map.of("simulated", true, "reply", text));
+        }
         List<String> words = words(text);
         if (path.endsWith(":generateContent")) {
             json(exchange, 200, vertexResponse(List.of(text), "STOP", prompt, words.size()));

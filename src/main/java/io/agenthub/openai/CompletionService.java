@@ -77,7 +77,7 @@ public class CompletionService {
             int limit = target.model().maxOutputTokens;
             Integer asked = request.maxTokens();
             return new ChatProvider.Request(target.model().providerModelId, target.agent().config, messages,
-                    asked == null ? limit : Math.min(asked, limit), request.sampling());
+                    asked == null ? limit : Math.min(asked, limit), request.sampling(), request.tools(), request.format());
         }
     }
 
@@ -131,10 +131,12 @@ public class CompletionService {
         AtomicBoolean first = new AtomicBoolean(true);
         Multi<String> deltas = chunks
                 .invoke(p::received)
-                .filter(chunk -> chunk.text() != null && !chunk.text().isEmpty())
+                .filter(chunk -> (chunk.text() != null && !chunk.text().isEmpty()) || !chunk.toolCalls().isEmpty())
                 .map(chunk -> event(new ChatCompletionChunk(id, "chat.completion.chunk", created, call.model(),
                         List.of(new ChatCompletionChunk.Choice(0, new ChatCompletionChunk.Delta(first.getAndSet(false) ? "assistant" : null,
-                                chunk.text()), null, null)), null)));
+                                chunk.text() == null || chunk.text().isEmpty() ? null : chunk.text(), chunk.toolCalls().isEmpty() ? null
+                                        : chunk.toolCalls().stream().map(ChatCompletionChunk.ToolCallDelta::of).toList()),
+                                null, null)), null)));
         Multi<String> last = Multi.createFrom().uni(Uni.createFrom().voidItem()
                 .invoke(p::end)
                 .chain(() -> endStream(call, p, null, null))
@@ -142,7 +144,7 @@ public class CompletionService {
                     ChatProvider.Reply reply = p.reply();
                     StringBuilder events = new StringBuilder(event(new ChatCompletionChunk(id, "chat.completion.chunk", created,
                             call.model(), List.of(new ChatCompletionChunk.Choice(0, new ChatCompletionChunk.Delta(null, null),
-                                    finishReason(reply.finishReason()), null)), null)));
+                                    finishReason(reply), null)), null)));
                     if (usage) {
                         events.append(event(new ChatCompletionChunk(id, "chat.completion.chunk", created, call.model(), List.of(),
                                 ChatCompletion.Usage.of(reply.inputTokens(), reply.outputTokens()))));
@@ -220,14 +222,22 @@ public class CompletionService {
     }
 
     private static ChatCompletion completion(Call call, ChatProvider.Reply reply) {
+        String text = reply.text().isEmpty() && !reply.toolCalls().isEmpty() ? null : reply.text();
         return new ChatCompletion("chatcmpl-" + call.executionId(), "chat.completion", Instant.now().getEpochSecond(), call.model(),
-                List.of(new ChatCompletion.Choice(0, new ChatCompletion.Message("assistant", reply.text(), null),
-                        finishReason(reply.finishReason()), null)),
+                List.of(new ChatCompletion.Choice(0, new ChatCompletion.Message("assistant", text, null,
+                        reply.toolCalls().stream().map(ChatCompletion.ToolCall::of).toList()), finishReason(reply), null)),
                 ChatCompletion.Usage.of(reply.inputTokens(), reply.outputTokens()), null);
     }
 
-    /** OpenAI's finish reasons from either provider's (OpenRouter already speaks OpenAI's; Vertex AI's are upper case). */
-    static String finishReason(String provider) {
+    /**
+     * OpenAI's finish reasons from either provider's (OpenRouter already speaks OpenAI's; Vertex AI's
+     * are upper case). A reply that called tools says so, as OpenAI's clients look for it to run them.
+     */
+    static String finishReason(ChatProvider.Reply reply) {
+        String provider = reply.finishReason();
+        if (!reply.toolCalls().isEmpty() && (provider == null || "STOP".equalsIgnoreCase(provider))) {
+            return "tool_calls";
+        }
         if (provider == null) {
             return "stop";
         }

@@ -123,4 +123,43 @@ class ProviderSimulatorTest {
         assertThat(vertex.statusCode()).isEqualTo(401);
         assertThat(JSON.readTree(vertex.body()).at("/error/status").asText()).isEqualTo("UNAUTHENTICATED");
     }
+
+    static final String WEATHER = "{\"type\":\"function\",\"function\":{\"name\":\"get_weather\",\"parameters\":{\"type\":\"object\","
+            + "\"properties\":{\"city\":{\"type\":\"string\"},\"days\":{\"type\":\"integer\"}},\"required\":[\"city\",\"days\"]}}}";
+
+    @Test
+    void offeredToolsItCallsOneAndAnswersItsResultInBothWireFormats() throws Exception {
+        JsonNode call = JSON.readTree(post("/api/v1/chat/completions", "{\"model\":\"openai/gpt-4\",\"tools\":[" + WEATHER + "],"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"Weather?\"}]}", ProviderSimulator.KEY).body());
+        assertThat(call.at("/choices/0/finish_reason").asText()).isEqualTo("tool_calls");
+        JsonNode toolCall = call.at("/choices/0/message/tool_calls/0");
+        assertThat(toolCall.at("/function/name").asText()).isEqualTo("get_weather");
+        assertThat(JSON.readTree(toolCall.at("/function/arguments").asText()).path("days").isInt()).isTrue();
+
+        String answered = "{\"model\":\"openai/gpt-4\",\"stream\":true,\"tools\":[" + WEATHER + "],\"messages\":["
+                + "{\"role\":\"user\",\"content\":\"Weather?\"},{\"role\":\"assistant\",\"content\":null,\"tool_calls\":["
+                + toolCall + "]},{\"role\":\"tool\",\"tool_call_id\":\"" + toolCall.path("id").asText() + "\",\"content\":\"sunny\"}]}";
+        String streamed = post("/api/v1/chat/completions", answered, ProviderSimulator.KEY).body();
+        assertThat(streamed).contains("simulated").contains("sunny").contains("[DONE]");
+
+        String geminiTools = ",\"tools\":[{\"functionDeclarations\":[{\"name\":\"get_weather\",\"parametersJsonSchema\":"
+                + "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}},\"required\":[\"city\"]}}]}]}";
+        JsonNode gemini = JSON.readTree(post(GEMINI + ":generateContent", vertex("Weather?").replaceAll("}$", "") + geminiTools,
+                ProviderSimulator.KEY).body());
+        assertThat(gemini.at("/candidates/0/content/parts/0/functionCall/name").asText()).isEqualTo("get_weather");
+        assertThat(gemini.at("/candidates/0/content/parts/0/functionCall/args/city").asText()).isEqualTo("Paris");
+
+        String unanswered = "{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"hi\"}]},{\"role\":\"user\",\"parts\":"
+                + "[{\"functionResponse\":{\"name\":\"get_weather\",\"response\":{\"content\":\"sunny\"}}}]}]}";
+        HttpResponse<String> refused = post(GEMINI + ":generateContent", unanswered, ProviderSimulator.KEY);
+        assertThat(refused.statusCode()).as("a function response must answer the model's call before it").isEqualTo(400);
+    }
+
+    @Test
+    void askedForJsonItAnswersJson() throws Exception {
+        JsonNode reply = JSON.readTree(post("/api/v1/chat/completions", "{\"model\":\"openai/gpt-4\",\"response_format\":"
+                + "{\"type\":\"json_object\"},\"messages\":[{\"role\":\"user\",\"content\":\"JSON please\"}]}", ProviderSimulator.KEY)
+                .body());
+        assertThat(JSON.readTree(reply.at("/choices/0/message/content").asText()).path("simulated").asBoolean()).isTrue();
+    }
 }

@@ -242,8 +242,8 @@ class OpenAiCompatibleApiTest {
                 .model("droid/gpt-4").addUserMessage("hi").n(2L).build()))
                 .isInstanceOfSatisfying(BadRequestException.class, e -> assertThat(e.param()).contains("n"));
         given().body("{\"model\":\"droid/gpt-4\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],"
-                + "\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"f\"}}]}")
-                .post("/v1/chat/completions").then().statusCode(400).body("error.param", equalTo("tools"));
+                + "\"tools\":[{\"type\":\"retrieval\"}]}")
+                .post("/v1/chat/completions").then().statusCode(400).body("error.param", equalTo("tools[0].type"));
         given().body("{\"model\":\"droid/gpt-4\",\"messages\":[]}").post("/v1/chat/completions").then().statusCode(400)
                 .body("error.param", equalTo("messages"));
         given().body("{\"model\":").post("/v1/chat/completions").then().statusCode(400).contentType("application/json")

@@ -25,6 +25,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
+import io.agenthub.dev.SimulatedTools;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**
@@ -204,6 +205,24 @@ public final class FakeProviders implements QuarkusTestResourceLifecycleManager 
         openRouterRequests.add(request);
         if (request.path("stream").asBoolean(false) && openRouterScript.isEmpty()) {
             ScriptedStream scriptedStream = streamScript.poll();
+            JsonNode tool = SimulatedTools.openAiCall(request);
+            if (scriptedStream == null && tool != null) {
+                String arguments = JSON.writeValueAsString(SimulatedTools.arguments(tool.path("parameters")));
+                int half = arguments.length() / 2;
+                List<String> events = new java.util.ArrayList<>();
+                events.add("data: " + JSON.writeValueAsString(Map.of("id", "gen-2", "object", "chat.completion.chunk",
+                        "choices", List.of(Map.of("index", 0, "delta", Map.of("role", "assistant", "tool_calls", List.of(Map.of("index", 0,
+                                "id", "call_or_1", "type", "function", "function", Map.of("name", tool.path("name").asText(),
+                                        "arguments", arguments.substring(0, half))))))))));
+                events.add("data: " + JSON.writeValueAsString(Map.of("id", "gen-2", "object", "chat.completion.chunk",
+                        "choices", List.of(Map.of("index", 0, "delta", Map.of("tool_calls", List.of(Map.of("index", 0,
+                                "function", Map.of("arguments", arguments.substring(half))))))))));
+                events.add("data: " + JSON.writeValueAsString(Map.of("id", "gen-2", "object", "chat.completion.chunk",
+                        "choices", List.of(Map.of("index", 0, "delta", Map.of(), "finish_reason", "tool_calls")),
+                        "usage", Map.of("prompt_tokens", 50, "completion_tokens", 9, "total_tokens", 59))));
+                events.add("data: [DONE]");
+                scriptedStream = new ScriptedStream(events, 5, 0);
+            }
             if (scriptedStream == null) {
                 String model = request.path("model").asText();
                 List<String> events = new java.util.ArrayList<>();
@@ -228,11 +247,27 @@ public final class FakeProviders implements QuarkusTestResourceLifecycleManager 
             return;
         }
         String model = request.path("model").asText();
-        String last = request.path("messages").get(request.path("messages").size() - 1).path("content").asText();
+        JsonNode tool = SimulatedTools.openAiCall(request);
+        if (tool != null) {
+            Map<String, Object> message = new java.util.HashMap<>(Map.of("role", "assistant", "tool_calls", List.of(Map.of(
+                    "id", "call_or_1", "type", "function", "function", Map.of("name", tool.path("name").asText(),
+                            "arguments", JSON.writeValueAsString(SimulatedTools.arguments(tool.path("parameters"))))))));
+            message.put("content", null);
+            send(ex, new Scripted(200, Map.of("id", "gen-" + System.nanoTime(), "object", "chat.completion", "model", model,
+                    "choices", List.of(Map.of("index", 0, "finish_reason", "tool_calls", "message", message)),
+                    "usage", Map.of("prompt_tokens", 50, "completion_tokens", 9, "total_tokens", 59)), Map.of(), 0));
+            return;
+        }
+        JsonNode messages = request.path("messages");
+        String last = "tool".equals(messages.get(messages.size() - 1).path("role").asText())
+                ? "the tool said " + SimulatedTools.openAiResults(messages)
+                : messages.get(messages.size() - 1).path("content").asText();
+        String content = request.path("response_format").path("type").asText().startsWith("json")
+                ? JSON.writeValueAsString(Map.of("heard", last)) : "droid(" + model + ") heard: " + last;
         send(ex, new Scripted(200, Map.of(
                 "id", "gen-" + System.nanoTime(), "object", "chat.completion", "model", model, "provider", "Fake",
                 "choices", List.of(Map.of("index", 0, "finish_reason", "stop", "native_finish_reason", "stop",
-                        "message", Map.of("role", "assistant", "content", "droid(" + model + ") heard: " + last))),
+                        "message", Map.of("role", "assistant", "content", content))),
                 "usage", Map.of("prompt_tokens", 12, "completion_tokens", 7, "total_tokens", 19, "cost", 0.0001)), Map.of(), 0));
     }
 
@@ -290,8 +325,21 @@ public final class FakeProviders implements QuarkusTestResourceLifecycleManager 
         }
         vertexRequests.add(request);
         vertexPaths.add(ex.getRequestURI().getPath() + (ex.getRequestURI().getQuery() == null ? "" : "?" + ex.getRequestURI().getQuery()));
+        String turnsProblem = SimulatedTools.geminiTurnsProblem(request.path("contents"));
+        if (turnsProblem != null) {
+            send(ex, Scripted.error(400, Map.of("error", Map.of("code", 400, "message", turnsProblem, "status", "INVALID_ARGUMENT"))));
+            return;
+        }
+        JsonNode declaration = SimulatedTools.geminiCall(request);
+        Map<String, Object> functionCall = declaration == null ? null : Map.of("functionCall", Map.of("name",
+                declaration.path("name").asText(), "args", SimulatedTools.arguments(declaration.path("parametersJsonSchema"))));
         if (ex.getRequestURI().getPath().endsWith(":streamGenerateContent") && vertexScript.isEmpty()) {
             ScriptedStream scriptedStream = streamScript.poll();
+            if (scriptedStream == null && functionCall != null) {
+                scriptedStream = new ScriptedStream(List.of("data: " + JSON.writeValueAsString(Map.of("candidates", List.of(Map.of(
+                        "content", Map.of("role", "model", "parts", List.of(functionCall)), "finishReason", "STOP")),
+                        "usageMetadata", Map.of("promptTokenCount", 44, "candidatesTokenCount", 6, "totalTokenCount", 50)))), 5, 0);
+            }
             if (scriptedStream == null) {
                 List<String> events = new java.util.ArrayList<>();
                 int n = 0;
@@ -311,11 +359,23 @@ public final class FakeProviders implements QuarkusTestResourceLifecycleManager 
             send(ex, scripted);
             return;
         }
+        if (functionCall != null) {
+            send(ex, new Scripted(200, Map.of("candidates", List.of(Map.of("content", Map.of("role", "model",
+                    "parts", List.of(functionCall)), "finishReason", "STOP")),
+                    "usageMetadata", Map.of("promptTokenCount", 44, "candidatesTokenCount", 6, "totalTokenCount", 50),
+                    "modelVersion", "gemini-1.5-pro-002"), Map.of(), 0));
+            return;
+        }
         JsonNode contents = request.path("contents");
-        String last = contents.get(contents.size() - 1).path("parts").get(0).path("text").asText();
+        JsonNode lastPart = contents.get(contents.size() - 1).path("parts").get(0);
+        String last = lastPart.has("functionResponse")
+                ? "the tool said " + lastPart.path("functionResponse").path("response").path("content")
+                : lastPart.path("text").asText();
+        List<Map<String, Object>> parts = "application/json".equals(request.path("generationConfig").path("responseMimeType").asText())
+                ? List.of(Map.of("text", JSON.writeValueAsString(Map.of("heard", last))))
+                : List.of(Map.of("text", "ccrouter heard: "), Map.of("text", last));
         send(ex, new Scripted(200, Map.of(
-                "candidates", List.of(Map.of("content", Map.of("role", "model", "parts", List.of(Map.of("text", "ccrouter heard: "),
-                        Map.of("text", last))), "finishReason", "STOP")),
+                "candidates", List.of(Map.of("content", Map.of("role", "model", "parts", parts), "finishReason", "STOP")),
                 "usageMetadata", Map.of("promptTokenCount", 21, "candidatesTokenCount", 9, "totalTokenCount", 30),
                 "modelVersion", "gemini-1.5-pro-002"), Map.of(), 0));
     }

@@ -5,6 +5,7 @@ import java.util.Map;
 
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonObject;
 
 /** One upstream protocol. Implementations speak the provider's real wire format. */
 public interface ChatProvider {
@@ -24,19 +25,41 @@ public interface ChatProvider {
     Uni<Multi<Chunk>> stream(Request request, long firstTokenMs, long idleMs);
 
     /** A piece of a streamed reply; the usage arrives with the last one(s). */
-    record Chunk(String text, Integer inputTokens, Integer outputTokens, String finishReason) {
+    record Chunk(String text, Integer inputTokens, Integer outputTokens, String finishReason, List<ToolCallDelta> toolCalls) {
+
+        public Chunk(String text, Integer inputTokens, Integer outputTokens, String finishReason) {
+            this(text, inputTokens, outputTokens, finishReason, List.of());
+        }
     }
 
-    /** One message of the conversation sent upstream; role is system, user or assistant. */
-    record Message(String role, String content) {
+    /**
+     * A piece of a tool call as it streams: the first piece of a call carries its id and name, the
+     * following ones more of its arguments (JSON text) for the same index.
+     */
+    record ToolCallDelta(int index, String id, String name, String arguments) {
+    }
+
+    /**
+     * One message of the conversation sent upstream; role is system, user, assistant or tool. An
+     * assistant message may carry the tool calls it made; a tool message answers one of them.
+     */
+    record Message(String role, String content, List<ToolCall> toolCalls, String toolCallId) {
+
+        public Message(String role, String content) {
+            this(role, content, List.of(), null);
+        }
+    }
+
+    /** A function the model called: {@code arguments} is JSON text, as OpenAI's wire format has it. */
+    record ToolCall(String id, String name, String arguments) {
     }
 
     /** {@code maxOutputTokens}: the model's limit, or less when the client asked for less. */
     record Request(String providerModelId, Map<String, Object> agentConfig, List<Message> messages, int maxOutputTokens,
-            Sampling sampling) {
+            Sampling sampling, Tools tools, ResponseFormat format) {
 
         public Request(String providerModelId, Map<String, Object> agentConfig, List<Message> messages, int maxOutputTokens) {
-            this(providerModelId, agentConfig, messages, maxOutputTokens, Sampling.DEFAULT);
+            this(providerModelId, agentConfig, messages, maxOutputTokens, Sampling.DEFAULT, Tools.NONE, ResponseFormat.TEXT);
         }
     }
 
@@ -46,6 +69,37 @@ public interface ChatProvider {
         public static final Sampling DEFAULT = new Sampling(null, null, List.of());
     }
 
-    record Reply(String text, Integer inputTokens, Integer outputTokens, String finishReason) {
+    /** A function the model may call, its parameters a JSON Schema object. */
+    record Tool(String name, String description, JsonObject parameters) {
+    }
+
+    /**
+     * The functions offered and how the model may use them: {@code choice} is auto, none, required
+     * or function (then {@code function} names the one it must call).
+     */
+    record Tools(List<Tool> declared, String choice, String function) {
+
+        public static final Tools NONE = new Tools(List.of(), "auto", null);
+
+        public boolean offered() {
+            return !declared.isEmpty();
+        }
+    }
+
+    /** The shape the reply must take: text, json_object, or json_schema (then named, with its schema). */
+    record ResponseFormat(String type, String name, JsonObject schema, Boolean strict) {
+
+        public static final ResponseFormat TEXT = new ResponseFormat("text", null, null, null);
+
+        public boolean json() {
+            return !"text".equals(type);
+        }
+    }
+
+    record Reply(String text, Integer inputTokens, Integer outputTokens, String finishReason, List<ToolCall> toolCalls) {
+
+        public Reply(String text, Integer inputTokens, Integer outputTokens, String finishReason) {
+            this(text, inputTokens, outputTokens, finishReason, List.of());
+        }
     }
 }

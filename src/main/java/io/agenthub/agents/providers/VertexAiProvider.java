@@ -1,11 +1,20 @@
 package io.agenthub.agents.providers;
 
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.agenthub.web.ApiException;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -38,7 +47,7 @@ public class VertexAiProvider implements ChatProvider {
     /** Reads the publisher model's metadata: authenticated, project-scoped, free. */
     @Override
     public Uni<Void> probe(String providerModelId, Map<String, Object> agentConfig) {
-        String url = target(new Request(providerModelId, agentConfig, java.util.List.of(), 1), false).url()
+        String url = target(new Request(providerModelId, agentConfig, List.of(), 1), false).url()
                 .replace(":generateContent", "");
         return credentials.accessToken().chain(token -> http.probe(NAME, http.get(url).putHeader("Authorization", "Bearer " + token)));
     }
@@ -49,17 +58,28 @@ public class VertexAiProvider implements ChatProvider {
         return credentials.accessToken()
                 .chain(token -> http.openStream(NAME, target.url(), Map.of("Authorization", "Bearer " + token), target.body()))
                 .onFailure().invoke(credentials::rejectedBy)
-                .map(response -> SseStream.data(http.vertx(), response, NAME, firstTokenMs, idleMs).map(data -> {
-                    JsonObject json;
-                    try {
-                        json = new JsonObject(data);
-                    } catch (RuntimeException e) {
-                        throw ProviderException.malformed(NAME, "an event is not JSON");
-                    }
-                    // every event is a whole response; usage is cumulative, so the last one counts
-                    Reply part = reply(json);
-                    return new Chunk(part.text(), part.inputTokens(), part.outputTokens(), part.finishReason());
-                }));
+                .map(response -> {
+                    // Gemini sends each function call whole, in one event; OpenAI's clients number them across the reply
+                    AtomicInteger calls = new AtomicInteger();
+                    AtomicBoolean called = new AtomicBoolean();
+                    return SseStream.data(http.vertx(), response, NAME, firstTokenMs, idleMs).map(data -> {
+                        JsonObject json;
+                        try {
+                            json = new JsonObject(data);
+                        } catch (RuntimeException e) {
+                            throw ProviderException.malformed(NAME, "an event is not JSON");
+                        }
+                        // every event is a whole response; usage is cumulative, so the last one counts
+                        Reply part = reply(json);
+                        List<ToolCallDelta> deltas = new ArrayList<>(part.toolCalls().size());
+                        for (ToolCall call : part.toolCalls()) {
+                            called.set(true);
+                            deltas.add(new ToolCallDelta(calls.getAndIncrement(), call.id(), call.name(), call.arguments()));
+                        }
+                        String finish = called.get() && "STOP".equals(part.finishReason()) ? TOOL_CALLS : part.finishReason();
+                        return new Chunk(part.text(), part.inputTokens(), part.outputTokens(), finish, deltas);
+                    });
+                });
     }
 
     private record Target(String url, JsonObject body) {
@@ -86,16 +106,6 @@ public class VertexAiProvider implements ChatProvider {
         String base = config.baseUrl().orElse("https://" + location + "-aiplatform.googleapis.com");
         String url = base + "/v1/projects/" + project + "/locations/" + location + "/publishers/google/models/"
                 + request.providerModelId() + (stream ? ":streamGenerateContent?alt=sse" : ":generateContent");
-        JsonArray contents = new JsonArray();
-        StringBuilder system = new StringBuilder();
-        for (Message m : request.messages()) {
-            if (m.role().equals("system")) {
-                system.append(system.isEmpty() ? "" : "\n\n").append(m.content());
-            } else {
-                contents.add(new JsonObject().put("role", m.role().equals("assistant") ? "model" : "user")
-                        .put("parts", new JsonArray().add(new JsonObject().put("text", m.content()))));
-            }
-        }
         JsonObject generation = new JsonObject().put("maxOutputTokens", request.maxOutputTokens());
         Sampling sampling = request.sampling();
         if (sampling.temperature() != null) {
@@ -107,37 +117,148 @@ public class VertexAiProvider implements ChatProvider {
         if (!sampling.stop().isEmpty()) {
             generation.put("stopSequences", new JsonArray(sampling.stop()));
         }
-        JsonObject body = new JsonObject().put("contents", contents).put("generationConfig", generation);
+        ResponseFormat format = request.format();
+        if (format.json()) {
+            generation.put("responseMimeType", "application/json");
+            if (format.schema() != null) {
+                generation.put("responseJsonSchema", format.schema());
+            }
+        }
+        JsonObject body = new JsonObject().put("contents", contents(request.messages())).put("generationConfig", generation);
+        String system = request.messages().stream().filter(m -> m.role().equals("system")).map(Message::content)
+                .reduce((a, b) -> a + "\n\n" + b).orElse("");
         if (!system.isEmpty()) {
-            body.put("systemInstruction", new JsonObject().put("parts", new JsonArray().add(new JsonObject().put("text", system.toString()))));
+            body.put("systemInstruction", new JsonObject().put("parts", new JsonArray().add(new JsonObject().put("text", system))));
+        }
+        Tools tools = request.tools();
+        if (tools.offered()) {
+            body.put("tools", new JsonArray().add(new JsonObject().put("functionDeclarations", declarations(tools))));
+            JsonObject calling = new JsonObject().put("mode", switch (tools.choice()) {
+                case "none" -> "NONE";
+                case "required", "function" -> "ANY";
+                default -> "AUTO";
+            });
+            if (tools.function() != null) {
+                calling.put("allowedFunctionNames", new JsonArray().add(tools.function()));
+            }
+            body.put("toolConfig", new JsonObject().put("functionCallingConfig", calling));
         }
         return new Target(url, body);
     }
 
-    static Reply reply(JsonObject json) {
-            JsonObject feedback = json.getJsonObject("promptFeedback");
-            JsonArray candidates = json.getJsonArray("candidates");
-            if (feedback != null && feedback.getString("blockReason") != null && (candidates == null || candidates.isEmpty())) {
-                throw ProviderException.blocked(NAME, feedback.getString("blockReason"));
+    /** Gemini's finish reason is STOP after function calls too; OpenAI's clients look for tool_calls. */
+    static final String TOOL_CALLS = "TOOL_CALLS";
+    /** The function names Gemini accepts (OpenAI's also allow a leading digit or dash). */
+    private static final Pattern FUNCTION_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]{0,63}");
+
+    private static JsonArray declarations(Tools tools) {
+        JsonArray declarations = new JsonArray();
+        for (int i = 0; i < tools.declared().size(); i++) {
+            Tool tool = tools.declared().get(i);
+            if (!FUNCTION_NAME.matcher(tool.name()).matches()) {
+                throw ApiException.invalidField("tools[" + i + "].function.name",
+                        "Vertex AI takes function names that start with a letter or an underscore");
             }
-            if (candidates == null || candidates.isEmpty()) {
-                throw ProviderException.malformed(NAME, "no candidates");
+            JsonObject declaration = new JsonObject().put("name", tool.name()).put("parametersJsonSchema", tool.parameters());
+            if (tool.description() != null) {
+                declaration.put("description", tool.description());
             }
-            JsonObject candidate = candidates.getJsonObject(0);
-            JsonObject content = candidate.getJsonObject("content");
-            JsonArray parts = content == null ? null : content.getJsonArray("parts");
-            if (parts == null) {
-                throw ProviderException.malformed(NAME, "no content parts");
+            declarations.add(declaration);
+        }
+        return declarations;
+    }
+
+    /**
+     * Gemini's turns: an assistant's tool calls are the model's functionCall parts, and the tool
+     * results that follow one user turn of functionResponse parts, named after the calls they answer.
+     */
+    private static JsonArray contents(List<Message> messages) {
+        JsonArray contents = new JsonArray();
+        Map<String, String> calledNames = new HashMap<>();
+        JsonArray results = null;
+        for (int i = 0; i < messages.size(); i++) {
+            Message m = messages.get(i);
+            if (m.role().equals("system")) {
+                continue;
             }
-            StringBuilder text = new StringBuilder();
-            for (int i = 0; i < parts.size(); i++) {
-                String t = parts.getJsonObject(i).getString("text");
-                if (t != null) {
-                    text.append(t);
+            if (m.role().equals("tool")) {
+                if (results == null) {
+                    results = new JsonArray();
+                    contents.add(new JsonObject().put("role", "user").put("parts", results));
                 }
+                results.add(new JsonObject().put("functionResponse", new JsonObject()
+                        .put("name", calledNames.getOrDefault(m.toolCallId(), m.toolCallId()))
+                        .put("response", new JsonObject().put("content", toolResult(m.content())))));
+                continue;
             }
-            JsonObject usage = json.getJsonObject("usageMetadata");
-            return new Reply(text.toString(), usage == null ? null : usage.getInteger("promptTokenCount"),
-                    usage == null ? null : usage.getInteger("candidatesTokenCount"), candidate.getString("finishReason"));
+            results = null;
+            JsonArray parts = new JsonArray();
+            if (!m.content().isEmpty() || m.toolCalls().isEmpty()) {
+                parts.add(new JsonObject().put("text", m.content()));
+            }
+            for (int j = 0; j < m.toolCalls().size(); j++) {
+                ToolCall call = m.toolCalls().get(j);
+                calledNames.put(call.id(), call.name());
+                parts.add(new JsonObject().put("functionCall", new JsonObject().put("name", call.name())
+                        .put("args", arguments(call.arguments(), "messages[" + i + "].tool_calls[" + j + "].function.arguments"))));
+            }
+            contents.add(new JsonObject().put("role", m.role().equals("assistant") ? "model" : "user").put("parts", parts));
+        }
+        return contents;
+    }
+
+    private static JsonObject arguments(String arguments, String field) {
+        try {
+            return arguments == null || arguments.isBlank() ? new JsonObject() : new JsonObject(arguments);
+        } catch (RuntimeException e) {
+            throw ApiException.invalidField(field, "Vertex AI takes a function call's arguments as a JSON object");
+        }
+    }
+
+    /** A tool's result as JSON when it is JSON, else as the text it is. */
+    private static Object toolResult(String content) {
+        try {
+            return Json.decodeValue(content);
+        } catch (RuntimeException notJson) {
+            return content;
+        }
+    }
+
+    static Reply reply(JsonObject json) {
+        JsonObject feedback = json.getJsonObject("promptFeedback");
+        JsonArray candidates = json.getJsonArray("candidates");
+        if (feedback != null && feedback.getString("blockReason") != null && (candidates == null || candidates.isEmpty())) {
+            throw ProviderException.blocked(NAME, feedback.getString("blockReason"));
+        }
+        if (candidates == null || candidates.isEmpty()) {
+            throw ProviderException.malformed(NAME, "no candidates");
+        }
+        JsonObject candidate = candidates.getJsonObject(0);
+        JsonObject content = candidate.getJsonObject("content");
+        JsonArray parts = content == null ? null : content.getJsonArray("parts");
+        if (parts == null) {
+            throw ProviderException.malformed(NAME, "no content parts");
+        }
+        StringBuilder text = new StringBuilder();
+        List<ToolCall> calls = new ArrayList<>();
+        for (int i = 0; i < parts.size(); i++) {
+            JsonObject part = parts.getJsonObject(i);
+            String t = part.getString("text");
+            if (t != null && !part.getBoolean("thought", false)) {
+                text.append(t);
+            }
+            JsonObject call = part.getJsonObject("functionCall");
+            if (call != null) {
+                // Gemini's calls carry an id only on newer models; OpenAI's clients need one to answer each call
+                String id = call.getString("id");
+                calls.add(new ToolCall(id != null ? id : "call_" + UUID.randomUUID().toString().replace("-", "").substring(0, 24),
+                        call.getString("name"), call.getJsonObject("args", new JsonObject()).encode()));
+            }
+        }
+        JsonObject usage = json.getJsonObject("usageMetadata");
+        String finish = !calls.isEmpty() && "STOP".equals(candidate.getString("finishReason")) ? TOOL_CALLS
+                : candidate.getString("finishReason");
+        return new Reply(text.toString(), usage == null ? null : usage.getInteger("promptTokenCount"),
+                usage == null ? null : usage.getInteger("candidatesTokenCount"), finish, calls);
     }
 }
