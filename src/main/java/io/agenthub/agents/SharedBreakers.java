@@ -43,19 +43,25 @@ public class SharedBreakers {
     private static final Logger LOG = Logger.getLogger(SharedBreakers.class);
 
     /** What this replica knows of an agent's breaker. */
-    public record State(String state, int failures, Instant nextAttemptAt) {
+    /** {@code asOf}: the row's updated_at, so an older read never replaces a newer write. */
+    public record State(String state, int failures, Instant nextAttemptAt, Instant asOf) {
 
         static State of(Object[] row) {
-            return new State((String) row[0], (Integer) row[1], SqlValues.instant(row[2]));
+            return new State((String) row[0], (Integer) row[1], SqlValues.instant(row[2]), SqlValues.instant(row[3]));
+        }
+
+        /** The later of two readings of one row: a refresh that read before a write committed must not undo it. */
+        static State later(State known, State read) {
+            return known.asOf() != null && read.asOf() != null && read.asOf().isBefore(known.asOf()) ? known : read;
         }
     }
 
     private static final List<String> STATES = List.of("closed", "open", "half_open");
 
-    private static final String RETURNING = " RETURNING cb.state, cb.failure_count, cb.next_attempt_at";
+    private static final String RETURNING = " RETURNING cb.state, cb.failure_count, cb.next_attempt_at, cb.updated_at";
 
     private static final String READ = """
-            SELECT a.name, cb.state, cb.failure_count, cb.next_attempt_at
+            SELECT a.name, cb.state, cb.failure_count, cb.next_attempt_at, cb.updated_at
             FROM circuit_breaker_state cb JOIN agents a ON a.id = cb.agent_id""";
 
     /** A failure seen while closed: counted, and the breaker opens at the threshold. */
@@ -97,7 +103,7 @@ public class SharedBreakers {
             WHERE cb.agent_id = $1 AND cb.state = 'half_open'""" + RETURNING;
 
     private static final String CURRENT = """
-            SELECT cb.state, cb.failure_count, cb.next_attempt_at FROM circuit_breaker_state cb WHERE cb.agent_id = $1""";
+            SELECT cb.state, cb.failure_count, cb.next_attempt_at, cb.updated_at FROM circuit_breaker_state cb WHERE cb.agent_id = $1""";
 
     private final TenantTransactions transactions;
     private final MeterRegistry meters;
@@ -131,7 +137,10 @@ public class SharedBreakers {
     public Uni<Void> refresh() {
         return transactions.asSystem(() -> Sql.rows(READ))
                 .invoke(rows -> rows.forEach(r -> {
-                    if (states.put((String) r[0], new State((String) r[1], (Integer) r[2], SqlValues.instant(r[3]))) == null) {
+                    boolean first = !states.containsKey((String) r[0]);
+                    states.merge((String) r[0], new State((String) r[1], (Integer) r[2], SqlValues.instant(r[3]),
+                            SqlValues.instant(r[4])), State::later);
+                    if (first) {
                         // every transition exported from 0, so an alert's increase() sees the first
                         STATES.forEach(state -> transitions((String) r[0], state));
                     }
@@ -229,7 +238,7 @@ public class SharedBreakers {
                 .map(written -> {
                     if (written.row() != null) {
                         State now = State.of(written.row());
-                        states.put(agent.name, now);
+                        states.merge(agent.name, now, State::later);
                         if (written.applied() && (before == null || !before.state().equals(now.state()))) {
                             LOG.infof("Circuit breaker of agent '%s' is %s", agent.name, now.state());
                             transitions(agent.name, now.state()).increment();

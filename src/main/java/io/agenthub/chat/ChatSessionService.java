@@ -96,9 +96,11 @@ public class ChatSessionService {
     public Uni<Page<MessageView>> messages(UUID sessionId, int limit, String cursor) {
         long after = Cursor.decodeSequence(cursor);
         return transactions.inTransaction(() -> Sql.records(r -> r.uuid("id") == null ? null : MessageView.of(r), """
-                SELECT m.id, m.seq, m.role, m.content, m.status, m.input_tokens, m.output_tokens, m.created_at
+                SELECT m.id, m.seq, m.role, m.content, m.status, m.input_tokens, m.output_tokens, m.created_at,
+                       m.tool_calls::text AS tool_calls, m.tool_call_id
                 FROM chat_sessions s LEFT JOIN LATERAL (
-                    SELECT id, seq, role, content, status, input_tokens, output_tokens, created_at FROM chat_messages
+                    SELECT id, seq, role, content, status, input_tokens, output_tokens, created_at, tool_calls, tool_call_id
+                    FROM chat_messages
                     WHERE session_id = s.id AND seq > $3 ORDER BY seq LIMIT $4) m ON true
                 WHERE s.id = $1 AND s.user_id = $2""", sessionId, current.get().userId(), after, limit + 1))
                 .map(rows -> {

@@ -163,7 +163,7 @@ public class ChatTurns {
     }
 
     /** A session without a title takes its first message's first line, cut at a word. */
-    static String title(String content) {
+    public static String title(String content) {
         // only the start can become the title: collapsing the whitespace of a long message would be wasted
         String start = content.strip();
         String line = start.substring(0, Math.min(start.length(), 240)).replaceAll("\\s+", " ");

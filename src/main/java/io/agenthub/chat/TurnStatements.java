@@ -67,6 +67,7 @@ class TurnStatements {
                         SELECT seq, role, content, sum(char_length(content)) OVER (ORDER BY seq DESC) AS used
                         FROM (SELECT seq, role, content FROM chat_messages
                               WHERE session_id = $1 AND status = 'complete' AND role IN ('user', 'assistant')
+                                AND tool_calls IS NULL
                               ORDER BY seq DESC LIMIT $8) recent) counted
                     WHERE used + char_length($5) <= (SELECT budget FROM session))
                 SELECT session.usable, session.earlier, session.agent_id, session.agent_version, session.model_id,

@@ -15,13 +15,17 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
 /**
  * OpenAI's chat completion request. Members OpenAI defines that change nothing here (metadata,
  * store, seed, logit bias, ...) are accepted and ignored, as OpenAI-compatible gateways do, so the
  * SDKs' requests pass as they are; those that would change the answer and are not honoured are
- * refused by name.
+ * refused by name. Registered for reflection because it is also written back (its digest keys an
+ * Idempotency-Key to the request).
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
+@RegisterForReflection(targets = { ChatCompletionRequest.class, ChatCompletionRequest.StreamOptions.class, ChatCompletionMessage.class })
 public record ChatCompletionRequest(
         @NotBlank @Size(max = 200) String model,
         @NotNull @Size(min = 1, max = 1000) List<@NotNull @Valid ChatCompletionMessage> messages,

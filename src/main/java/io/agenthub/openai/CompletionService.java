@@ -1,7 +1,10 @@
 package io.agenthub.openai;
 
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
@@ -20,6 +23,7 @@ import io.agenthub.agents.Target;
 import io.agenthub.agents.UpstreamFailure;
 import io.agenthub.agents.providers.ChatProvider;
 import io.agenthub.agents.providers.ProviderException;
+import io.agenthub.chat.ChatTurns;
 import io.agenthub.executions.ExecutionRecorder;
 import io.agenthub.executions.ExecutionRecorder.Outcome;
 import io.agenthub.tenancy.Caller;
@@ -34,6 +38,8 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 
 /**
  * OpenAI's chat completions over the hub's agents, with everything a chat turn has: the caller
@@ -43,6 +49,9 @@ import io.vertx.core.Vertx;
  */
 @ApplicationScoped
 public class CompletionService {
+
+    /** Names a chat session (the caller's own, talking to the model asked for) to store the completion in. */
+    public static final String SESSION_HEADER = "X-Chat-Session-Id";
 
     private final TenantTransactions transactions;
     private final CurrentCaller current;
@@ -69,9 +78,17 @@ public class CompletionService {
         return transactions.inTransaction(statements::models).map(models -> new ModelList("list", models));
     }
 
-    /** A completion begun: its execution, where it is routed and what is sent. */
+    /**
+     * A completion begun: its execution, where it is routed, what is sent, and where it ends (the
+     * session it is stored in, whether its answer is kept for a retry). {@code replay}: the first
+     * answer to an earlier request with the same Idempotency-Key; then nothing was written.
+     */
     private record Call(Caller caller, String model, UUID executionId, Route route, List<ChatProvider.Message> messages,
-            CompletionRequest request, long startedNanos) {
+            CompletionRequest request, long startedNanos, UUID sessionId, boolean keepsAnswer, ChatCompletion replay) {
+
+        static Call replaying(ChatCompletion replay) {
+            return new Call(null, replay.model(), null, null, null, null, 0, null, false, replay);
+        }
 
         ChatProvider.Request upstream(Target target) {
             int limit = target.model().maxOutputTokens;
@@ -81,9 +98,11 @@ public class CompletionService {
         }
     }
 
-    public Uni<ChatCompletion> complete(ChatCompletionRequest body) {
+    /** A whole completion; {@code sessionHeader} and {@code idempotencyKey} as the request's headers sent them, or null. */
+    public Uni<ChatCompletion> complete(ChatCompletionRequest body, String sessionHeader, String idempotencyKey) {
         // an accepted completion is answered and recorded even if its client leaves
-        return begin(body).chain(call -> Disconnects.survive(run(call)));
+        return begin(body, sessionHeader, idempotencyKey)
+                .chain(call -> call.replay() != null ? Uni.createFrom().item(call.replay()) : Disconnects.survive(run(call)));
     }
 
     /**
@@ -91,10 +110,13 @@ public class CompletionService {
      * {@code [DONE]}. What fails before the first event is a plain error response; what fails later
      * is the stream's last event, an {@code error} object, as OpenAI sends it.
      */
-    public Uni<Multi<String>> stream(ChatCompletionRequest body) {
+    public Uni<Multi<String>> stream(ChatCompletionRequest body, String sessionHeader, String idempotencyKey) {
         Context context = Vertx.currentContext();
         String requestId = request.requestId();
-        return begin(body).chain(call -> {
+        return begin(body, sessionHeader, idempotencyKey).chain(call -> {
+            if (call.replay() != null) {
+                return Uni.createFrom().item(Multi.createFrom().item(replayed(call.replay(), body.usageStreamed())));
+            }
             StreamProgress progress = new StreamProgress(call.startedNanos());
             return agents.stream(call.caller(), call.executionId(), call.route(), call::upstream)
                     .onFailure().recoverWithUni(failure -> endStream(call, progress, failure, null)
@@ -104,25 +126,130 @@ public class CompletionService {
         });
     }
 
-    /** The first step: the model resolved, its execution opened and the caller's prompts read, in one statement. */
-    private Uni<Call> begin(ChatCompletionRequest body) {
+    /**
+     * The first step, one statement: the model resolved, the session checked, an earlier request
+     * with the same key found, and otherwise the new messages stored, the execution opened and the
+     * caller's prompts read.
+     */
+    private Uni<Call> begin(ChatCompletionRequest body, String sessionHeader, String idempotencyKey) {
         CompletionRequest asked = CompletionRequest.of(body);
+        UUID sessionId = sessionId(sessionHeader);
+        if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 255)) {
+            throw ApiException.invalidField("Idempotency-Key", "must be 1 to 255 characters");
+        }
+        String digest = idempotencyKey == null ? null : digest(body);
         Caller caller = current.get();
         long started = System.nanoTime();
-        return transactions.inTransaction(caller, () -> statements.begin(caller, asked.agent(), asked.model())
+        return transactions.inTransaction(caller, () -> statements.begin(caller, asked.agent(), asked.model(), sessionId, idempotencyKey,
+                digest, sessionId == null ? CompletionStatements.Stored.NOTHING : stored(asked.messages()))
                 .chain(begun -> {
-                    if (begun == null || !begun.usable()) {
+                    if (begun.agentId() == null || !begun.usable()) {
                         throw ApiException.notFound("Model").withCode("model_not_found",
                                 "The model '" + body.model() + "' does not exist or is not available.");
+                    }
+                    if (sessionId != null && !begun.sessionFound()) {
+                        throw ApiException.notFound("Chat session");
+                    }
+                    if (sessionId != null && !begun.sessionMatches()) {
+                        throw ApiException.invalidField("model", "the chat session named by " + SESSION_HEADER + " talks to "
+                                + begun.sessionModel());
+                    }
+                    if (begun.earlierId() != null) {
+                        return Uni.createFrom().item(Call.replaying(replay(begun, digest)));
                     }
                     List<ChatProvider.Message> messages = new ArrayList<>();
                     begun.systemPrompts().forEach(prompt -> messages.add(new ChatProvider.Message("system", prompt)));
                     messages.addAll(asked.messages());
                     return catalogue.target(begun.agentId(), begun.agentVersion(), begun.modelId(), begun.modelVersion())
                             .map(target -> new Call(caller, body.model(), begun.executionId(), new Route(target), messages, asked,
-                                    started));
+                                    started, sessionId, idempotencyKey != null, null));
                 }))
-                .invoke(call -> recorder.opened(call.executionId(), call.route().target().agent().name));
+                .invoke(call -> {
+                    if (call.executionId() != null) {
+                        recorder.opened(call.executionId(), call.route().target().agent().name);
+                    }
+                });
+    }
+
+    private static UUID sessionId(String header) {
+        if (header == null) {
+            return null;
+        }
+        try {
+            return UUID.fromString(header.strip());
+        } catch (IllegalArgumentException e) {
+            throw ApiException.invalidField(SESSION_HEADER, "must be a chat session id (a UUID)");
+        }
+    }
+
+    /**
+     * What a completion adds to its session: the user and tool messages after its last assistant
+     * message (an OpenAI client sends the whole conversation every time; what came before is stored).
+     */
+    private static CompletionStatements.Stored stored(List<ChatProvider.Message> messages) {
+        int from = 0;
+        for (int i = messages.size() - 1; i >= 0; i--) {
+            if (messages.get(i).role().equals("assistant")) {
+                from = i + 1;
+                break;
+            }
+        }
+        List<ChatProvider.Message> added = messages.subList(from, messages.size()).stream()
+                .filter(m -> m.role().equals("user") || m.role().equals("tool")).toList();
+        String title = added.stream().filter(m -> m.role().equals("user")).reduce((a, b) -> b)
+                .map(m -> ChatTurns.title(m.content())).orElse(null);
+        return new CompletionStatements.Stored(added.stream().map(ChatProvider.Message::role).toArray(String[]::new),
+                added.stream().map(ChatProvider.Message::content).toArray(String[]::new),
+                added.stream().map(ChatProvider.Message::toolCallId).toArray(String[]::new), title);
+    }
+
+    /** The request as sent, hashed: a key sent again with another request is refused, not answered with the first one's reply. */
+    private String digest(ChatCompletionRequest body) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(json.writeValueAsBytes(body)));
+        } catch (JsonProcessingException | NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The first answer to a request sent with the same Idempotency-Key, as the chat API replays a turn. */
+    private ChatCompletion replay(CompletionStatements.Begun begun, String digest) {
+        if (!digest.equals(begun.earlierDigest())) {
+            throw ApiException.unprocessable("This Idempotency-Key was sent with a different request; use a new key for a new request.");
+        }
+        if ("running".equals(begun.earlierStatus())) {
+            throw ApiException.conflict("A completion with this Idempotency-Key is still being answered.");
+        }
+        if (!"success".equals(begun.earlierStatus()) || begun.earlierResponse() == null) {
+            throw ApiException.badGateway("The first attempt with this Idempotency-Key failed (" + begun.earlierError()
+                    + "); send the request again with a new key.");
+        }
+        try {
+            return json.readValue(begun.earlierResponse(), ChatCompletion.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("A stored completion could not be read", e);
+        }
+    }
+
+    /** A replayed answer as the events a stream of it would have sent. */
+    private String replayed(ChatCompletion completion, boolean usage) {
+        ChatCompletion.Choice choice = completion.choices().get(0);
+        List<ChatCompletion.ToolCall> calls = choice.message().toolCalls() == null ? List.of() : choice.message().toolCalls();
+        List<ChatCompletionChunk.ToolCallDelta> deltas = new ArrayList<>(calls.size());
+        for (int i = 0; i < calls.size(); i++) {
+            deltas.add(new ChatCompletionChunk.ToolCallDelta(i, calls.get(i).id(), "function", calls.get(i).function()));
+        }
+        StringBuilder events = new StringBuilder(event(new ChatCompletionChunk(completion.id(), "chat.completion.chunk",
+                completion.created(), completion.model(), List.of(new ChatCompletionChunk.Choice(0, new ChatCompletionChunk.Delta(
+                        "assistant", choice.message().content(), deltas.isEmpty() ? null : deltas), null, null)), null)));
+        events.append(event(new ChatCompletionChunk(completion.id(), "chat.completion.chunk", completion.created(), completion.model(),
+                List.of(new ChatCompletionChunk.Choice(0, new ChatCompletionChunk.Delta(null, null), choice.finishReason(), null)),
+                null)));
+        if (usage) {
+            events.append(event(new ChatCompletionChunk(completion.id(), "chat.completion.chunk", completion.created(),
+                    completion.model(), List.of(), completion.usage())));
+        }
+        return events.append("data: [DONE]\n\n").toString();
     }
 
     private Multi<String> events(Call call, StreamProgress p, Multi<ChatProvider.Chunk> chunks, boolean usage, String requestId) {
@@ -162,19 +289,19 @@ public class CompletionService {
 
     /**
      * Ends a streamed completion's execution: a success when {@code failure} is null, else the error
-     * to report (what arrived is only counted; a completion keeps no text).
+     * to report (what arrived is stored as partial when the completion names a session).
      */
     private Uni<ApiException> endStream(Call call, StreamProgress p, Throwable failure, String statusOverride) {
         if (failure == null) {
             ChatProvider.Reply reply = p.reply();
-            return end(call, new Outcome("success", p.millisSinceCall(), p.timeToFirstToken(), p.hubMillis(), reply.inputTokens(),
-                    reply.outputTokens(), call.route().attempts(), null, null, true)).replaceWith((ApiException) null);
+            return succeed(call, new Outcome("success", p.millisSinceCall(), p.timeToFirstToken(), p.hubMillis(), reply.inputTokens(),
+                    reply.outputTokens(), call.route().attempts(), null, null, true), reply).replaceWith((ApiException) null);
         }
         UpstreamFailure upstream = UpstreamFailure.of(failure, call.route().target().agent());
         Outcome outcome = new Outcome(statusOverride != null ? statusOverride : upstream.status(), p.millisSinceCall(),
                 p.timeToFirstToken(), p.hubMillisBeforeCall(), null, null, call.route().attempts(), upstream.code(),
                 upstream.error().getMessage(), true);
-        return end(call, outcome).replaceWith(forClients(upstream.error()));
+        return fail(call, outcome, p.text()).replaceWith(forClients(upstream.error()));
     }
 
     /**
@@ -190,8 +317,12 @@ public class CompletionService {
     }
 
     private String event(Object data) {
+        return "data: " + write(data) + "\n\n";
+    }
+
+    private String write(Object data) {
         try {
-            return "data: " + json.writeValueAsString(data) + "\n\n";
+            return json.writeValueAsString(data);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
@@ -203,18 +334,34 @@ public class CompletionService {
                 ChatProvider.Reply reply = done.reply();
                 Outcome outcome = new Outcome("success", done.latencyMs(), done.latencyMs(), done.overheadMs(), reply.inputTokens(),
                         reply.outputTokens(), call.route().attempts(), null, null, false);
-                return end(call, outcome).replaceWith(() -> completion(call, reply));
+                return succeed(call, outcome, reply);
             }
             UpstreamFailure upstream = UpstreamFailure.of(done.failure(), call.route().target().agent());
             Outcome outcome = new Outcome(upstream.status(), done.latencyMs(), null, done.overheadMs(), null, null,
                     call.route().attempts(), upstream.code(), upstream.error().getMessage(), false);
-            return end(call, outcome).chain(() -> Uni.createFrom().failure(forClients(upstream.error())));
+            return fail(call, outcome, "").chain(() -> Uni.createFrom().failure(forClients(upstream.error())));
         });
     }
 
+    /** The last step of an answered completion: the reply stored in its session, the answer kept when a key asked for it. */
+    private Uni<ChatCompletion> succeed(Call call, Outcome outcome, ChatProvider.Reply reply) {
+        ChatCompletion answer = completion(call, reply);
+        String calls = reply.toolCalls().isEmpty() ? null : new JsonArray(reply.toolCalls().stream()
+                .map(c -> new JsonObject().put("id", c.id()).put("name", c.name()).put("arguments", c.arguments())).toList()).encode();
+        return end(call, outcome, new CompletionStatements.Ending(call.sessionId(), reply.text(), "complete", calls,
+                call.keepsAnswer() ? write(answer) : null)).replaceWith(answer);
+    }
+
+    /** The last step of a failed or cut-off completion: what arrived is stored, marked partial, when it names a session. */
+    private Uni<Void> fail(Call call, Outcome outcome, String partial) {
+        return end(call, outcome, new CompletionStatements.Ending(call.sessionId(), partial, partial.isEmpty() ? "failed" : "partial",
+                null, null));
+    }
+
     /** Closes the execution; a write that must land, retried through a database restart. */
-    private Uni<Void> end(Call call, Outcome outcome) {
-        return DatabaseFailures.landing(() -> transactions.inTransaction(call.caller(), () -> statements.end(call.executionId(), outcome)))
+    private Uni<Void> end(Call call, Outcome outcome, CompletionStatements.Ending ending) {
+        return DatabaseFailures.landing(() -> transactions.inTransaction(call.caller(),
+                () -> statements.end(call.caller(), call.executionId(), outcome, ending)))
                 .onFailure().invoke(() -> recorder.forget(call.executionId()))
                 .invoke(closed -> recorder.closed(call.executionId(), call.route().target().agent().name,
                         call.route().target().model().name, outcome, closed))

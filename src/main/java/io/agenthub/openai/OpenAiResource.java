@@ -4,12 +4,14 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -61,14 +63,20 @@ public class OpenAiResource {
     @APIResponse(responseCode = "200", description = "A chat completion, or its chunk events when the request says stream: true",
             content = { @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ChatCompletion.class)),
                     @Content(mediaType = MediaType.SERVER_SENT_EVENTS, schema = @Schema(implementation = ChatCompletionChunk.class)) })
-    public RestMulti<Buffer> complete(@Valid @NotNull ChatCompletionRequest body) {
+    public RestMulti<Buffer> complete(@Valid @NotNull ChatCompletionRequest body,
+            @Parameter(description = "A chat session of the caller's, talking to the model asked for: the request's new messages "
+                    + "(those after its last assistant message) and the reply are stored in it")
+            @HeaderParam(CompletionService.SESSION_HEADER) String session,
+            @Parameter(description = "Sent again with the same request, the first answer is replayed instead of calling the model "
+                    + "again; with another request, a 422")
+            @HeaderParam("Idempotency-Key") String idempotencyKey) {
         if (body.streamed()) {
-            return RestMulti.fromMultiData(Multi.createFrom().uni(service.stream(body)).onItem()
+            return RestMulti.fromMultiData(Multi.createFrom().uni(service.stream(body, session, idempotencyKey)).onItem()
                     .transformToMultiAndConcatenate(events -> events.map(Buffer::buffer)))
                     .encodeAsJsonArray(false).header("Content-Type", MediaType.SERVER_SENT_EVENTS).header("Cache-Control", "no-cache")
                     .header("X-Accel-Buffering", "no").build();
         }
-        return RestMulti.fromMultiData(Multi.createFrom().uni(service.complete(body).map(this::json))).encodeAsJsonArray(false).build();
+        return RestMulti.fromMultiData(Multi.createFrom().uni(service.complete(body, session, idempotencyKey).map(this::json))).encodeAsJsonArray(false).build();
     }
 
     private Buffer json(ChatCompletion completion) {

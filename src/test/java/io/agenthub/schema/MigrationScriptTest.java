@@ -31,7 +31,8 @@ class MigrationScriptTest {
         }
         try {
             // the migrations in Flyway's order, as one script
-            String migration = resource("db/migration/V1__consolidated_schema.sql") + "\n" + resource("db/migration/V2__caller_lookup.sql");
+            String migration = resource("db/migration/V1__consolidated_schema.sql") + "\n" + resource("db/migration/V2__caller_lookup.sql")
+                    + "\n" + resource("db/migration/V3__completion_sessions.sql");
             try (Connection owner = Database.owner(database)) {
                 runScript(owner, migration);
                 runScript(owner, migration);

@@ -29,9 +29,10 @@ public final class Turns {
                 org);
         assertThat(broken).as("user messages without exactly one finished execution").isZero();
         long turns = Database.countAsSystem("SELECT count(*) FROM chat_messages WHERE organization_id = ? AND role = 'user'", org);
-        // completions through /v1 name no session; every other execution is a turn's
-        long executions = Database.countAsSystem(
-                "SELECT count(*) FROM agent_executions WHERE organization_id = ? AND session_id IS NOT NULL", org);
+        // completions through /v1 that name no session have none, and those answering tool results no user message
+        long executions = Database.countAsSystem("""
+                SELECT count(*) FROM agent_executions WHERE organization_id = ? AND session_id IS NOT NULL
+                  AND user_message_id IS NOT NULL""", org);
         assertThat(executions).as("executions of the organisation's chat sessions").isEqualTo(turns);
     }
 

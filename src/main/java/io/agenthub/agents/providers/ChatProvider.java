@@ -3,6 +3,7 @@ package io.agenthub.agents.providers;
 import java.util.List;
 import java.util.Map;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
@@ -51,6 +52,7 @@ public interface ChatProvider {
     }
 
     /** A function the model called: {@code arguments} is JSON text, as OpenAI's wire format has it. */
+    @RegisterForReflection
     record ToolCall(String id, String name, String arguments) {
     }
 
