@@ -35,6 +35,9 @@ public class McpConfiguration extends TrackedEntity {
     public String authType;
     @Column(name = "oauth_client_id")
     public String oauthClientId;
+    /** pre_registered (an administrator's) or dynamic_registration (Agent Hub's); null without a client id, or from before. */
+    @Column(name = "oauth_client_source")
+    public String oauthClientSource;
     @Column(name = "oauth_client_secret_encrypted")
     public byte[] oauthClientSecretEncrypted;
     @Column(name = "oauth_key_id")

@@ -33,10 +33,14 @@ public record McpConfigurationRequest(
 
     /**
      * Client settings for MCP servers that are OAuth 2.1 resource servers; endpoints are discovered
-     * when omitted. {@code clientId}: absent leaves it, null clears it (to register dynamically again).
+     * when omitted. {@code clientId}: a client registered with the server by an administrator, used
+     * before any other; absent leaves it, null clears it (Agent Hub then uses its client metadata
+     * document or registers). {@code clientSecret}: that client's secret, write-only, kept encrypted;
+     * absent leaves it, null clears it.
      */
     public record OAuthSettings(
             @JsonDeserialize(using = ClearableText.class) Optional<@Size(min = 1, max = 512) String> clientId,
+            @JsonDeserialize(using = ClearableText.class) Optional<@Size(min = 1, max = 2048) String> clientSecret,
             @Size(max = 2048) String scopes,
             @Size(max = 2048) String issuer,
             @Pattern(regexp = "^https?://\\S+$") String authorizationEndpoint,

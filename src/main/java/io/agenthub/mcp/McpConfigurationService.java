@@ -37,13 +37,15 @@ public class McpConfigurationService {
     private final CurrentCaller current;
     private final McpConfigurationRepository configurations;
     private final AuditTrail audit;
+    private final McpCredentials credentials;
 
     public McpConfigurationService(TenantTransactions transactions, CurrentCaller current,
-            McpConfigurationRepository configurations, AuditTrail audit) {
+            McpConfigurationRepository configurations, AuditTrail audit, McpCredentials credentials) {
         this.transactions = transactions;
         this.current = current;
         this.configurations = configurations;
         this.audit = audit;
+        this.credentials = credentials;
     }
 
     public Uni<Page<McpConfigurationView>> list(String scope, int limit, Cursor cursor) {
@@ -101,7 +103,9 @@ public class McpConfigurationService {
         config.createdBy = caller.userId();
         apply(config, request, new LinkedHashMap<>());
         validate(config);
+        Map<String, Object> secret = new LinkedHashMap<>();
         return transactions.inTransaction(() -> nameTaken(config)
+                .chain(() -> clientSecret(config, request, secret))
                 .chain(() -> configurations.persistAndFlush(config))
                 .chain(() -> audit.record("mcp_configuration.create", "mcp_configuration", config.id, summary(config)))
                 .replaceWith(() -> McpConfigurationView.of(config)));
@@ -118,11 +122,11 @@ public class McpConfigurationService {
             String oldName = config.name;
             apply(config, request, changes);
             validate(config);
-            if (changes.isEmpty()) {
+            if (changes.isEmpty() && (request.oauth() == null || request.oauth().clientSecret() == null)) {
                 return Uni.createFrom().item(McpConfigurationView.of(config));
             }
             Uni<Void> unique = oldName.equals(config.name) ? Uni.createFrom().voidItem() : nameTaken(config);
-            return unique.chain(() -> configurations.flush())
+            return unique.chain(() -> clientSecret(config, request, changes)).chain(() -> configurations.flush())
                     .chain(() -> audit.record("mcp_configuration.update", "mcp_configuration", config.id, changes))
                     .replaceWith(() -> McpConfigurationView.of(config));
         })).call(view -> changes.containsKey(OAUTH_RESET) ? forgetConnections(id) : Uni.createFrom().voidItem());
@@ -220,6 +224,7 @@ public class McpConfigurationService {
                 c.oauthRegistrationEndpoint = null;
                 c.oauthResource = null;
                 c.oauthClientId = null;
+                c.oauthClientSource = null;
                 forgetClient(c);
                 changes.put(OAUTH_RESET, "discovery, registration and connections reset");
             }
@@ -238,6 +243,8 @@ public class McpConfigurationService {
             if (o.clientId() != null && !Objects.equals(o.clientId().orElse(null), c.oauthClientId)) {
                 forgetClient(c);
                 c.oauthClientId = o.clientId().orElse(null);
+                // an administrator's client, chosen before Agent Hub's own ways of being one
+                c.oauthClientSource = c.oauthClientId == null ? null : "pre_registered";
                 changes.put("oauth.clientId", c.oauthClientId == null ? "cleared" : c.oauthClientId);
             }
             set(o.scopes(), c.oauthScopes, v -> c.oauthScopes = v, "oauth.scopes", changes, v -> v);
@@ -253,6 +260,23 @@ public class McpConfigurationService {
             set(o.resource(), c.oauthResource, v -> c.oauthResource = v, "oauth.resource", changes, v -> v);
             set(o.extraParams(), c.oauthExtraParams, v -> c.oauthExtraParams = v, "oauth.extraParams", changes, v -> v.keySet());
         }
+    }
+
+    /** A pre-registered client's secret given with the request, sealed as tokens are, or cleared. */
+    private Uni<Void> clientSecret(McpConfiguration c, McpConfigurationRequest r, Map<String, Object> changes) {
+        if (r.oauth() == null || r.oauth().clientSecret() == null) {
+            return Uni.createFrom().voidItem();
+        }
+        if (r.oauth().clientSecret().isEmpty()) {
+            forgetClient(c);
+            changes.put("oauth.clientSecret", "cleared");
+            return Uni.createFrom().voidItem();
+        }
+        return credentials.seal(r.oauth().clientSecret().get()).invoke(sealed -> {
+            c.oauthClientSecretEncrypted = sealed.ciphertext();
+            c.oauthKeyId = sealed.keyId();
+            changes.put("oauth.clientSecret", "set");
+        }).replaceWithVoid();
     }
 
     private static void forgetClient(McpConfiguration c) {

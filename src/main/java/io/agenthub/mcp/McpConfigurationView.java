@@ -13,14 +13,15 @@ public record McpConfigurationView(UUID id, String scope, UUID organizationId, U
 
     static final String MASK = "********";
 
-    public record OAuthView(String clientId, boolean clientSecretSet, String scopes, String issuer, String authorizationEndpoint,
+    /** {@code clientSource}: pre_registered (an administrator's client) or dynamic_registration (Agent Hub's). */
+    public record OAuthView(String clientId, String clientSource, boolean clientSecretSet, String scopes, String issuer, String authorizationEndpoint,
             String tokenEndpoint, String revocationEndpoint, String registrationEndpoint, String resource,
             Map<String, String> extraParams) {
     }
 
     static McpConfigurationView of(McpConfiguration c) {
         OAuthView oauth = "oauth2".equals(c.authType)
-                ? new OAuthView(c.oauthClientId, c.oauthClientSecretEncrypted != null, c.oauthScopes, c.oauthIssuer,
+                ? new OAuthView(c.oauthClientId, c.oauthClientSource, c.oauthClientSecretEncrypted != null, c.oauthScopes, c.oauthIssuer,
                         c.oauthAuthorizationEndpoint, c.oauthTokenEndpoint, c.oauthRevocationEndpoint,
                         c.oauthRegistrationEndpoint, c.oauthResource, c.oauthExtraParams)
                 : null;

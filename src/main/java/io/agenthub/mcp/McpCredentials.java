@@ -6,8 +6,9 @@ import java.util.Map;
 import io.smallrye.mutiny.Uni;
 
 /**
- * Fresh credentials for the caller's own OAuth connections, by configuration name. Implemented by
- * the OAuth room, so MCP configurations need not know how tokens live.
+ * Fresh credentials for the caller's own OAuth connections, by configuration name, and the sealing
+ * of a client secret. Implemented by the OAuth room, so MCP configurations need not know how tokens
+ * and secrets live.
  */
 public interface McpCredentials {
 
@@ -17,6 +18,15 @@ public interface McpCredentials {
      * with its status and no headers, and the others are unaffected.
      */
     Uni<Map<String, Connection>> connections(List<McpConfiguration> configurations);
+
+    /**
+     * A pre-registered client's secret, encrypted as tokens are, for its configuration to keep. In
+     * the caller's transaction.
+     */
+    Uni<Sealed> seal(String secret);
+
+    record Sealed(byte[] ciphertext, String keyId) {
+    }
 
     /** {@code status}: connected, not_connected, needs_reauth or unavailable. */
     record Connection(String status, Map<String, String> headers) {

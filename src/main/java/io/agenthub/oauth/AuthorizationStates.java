@@ -36,19 +36,23 @@ public class AuthorizationStates {
         }
     }
 
-    /** A consumed state: what the token exchange needs. */
-    record Pending(UUID configId, String verifier, String redirectUri, String resource) {
+    /**
+     * A consumed state: what the token exchange needs, the client the authorization used among
+     * them: the code was issued to it, and the tokens stay bound to it.
+     */
+    record Pending(UUID configId, String verifier, String redirectUri, String resource, String clientId, String clientMechanism,
+            String scope) {
     }
 
-    /** Stores a new state for the caller. In the caller's transaction. */
-    Uni<Started> start(Caller caller, OAuthClient client, String redirectUri, Instant expiresAt) {
+    /** Stores a new state for the caller, asking for {@code scope}. In the caller's transaction. */
+    Uni<Started> start(Caller caller, OAuthClient client, String scope, String redirectUri, Instant expiresAt) {
         Started started = new Started(random(), random(), expiresAt);
         return Sql.update("""
                 INSERT INTO oauth_states (state, code_verifier, redirect_uri, user_id, organization_id,
-                                          mcp_configuration_id, scope, resource, expires_at)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)""",
+                                          mcp_configuration_id, scope, resource, expires_at, client_id, client_mechanism)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)""",
                 started.state(), started.verifier(), redirectUri, caller.userId(), caller.organizationId(), client.configId(),
-                client.scopes(), client.resource(), expiresAt.atOffset(ZoneOffset.UTC))
+                scope, client.resource(), expiresAt.atOffset(ZoneOffset.UTC), client.clientId(), client.mechanism())
                 .replaceWith(started);
     }
 
@@ -59,10 +63,12 @@ public class AuthorizationStates {
      */
     Uni<Pending> consume(Caller caller, String state) {
         return Sql.record(row -> new Pending(row.uuid("mcp_configuration_id"), row.text("code_verifier"),
-                row.text("redirect_uri"), row.text("resource")), """
+                row.text("redirect_uri"), row.text("resource"), row.text("client_id"), row.text("client_mechanism"),
+                row.text("scope")), """
                 UPDATE oauth_states SET used_at = now()
                 WHERE state = $1 AND used_at IS NULL AND expires_at > now() AND user_id = $2
-                RETURNING mcp_configuration_id, code_verifier, redirect_uri, resource""", state, caller.userId());
+                RETURNING mcp_configuration_id, code_verifier, redirect_uri, resource, client_id, client_mechanism, scope""",
+                state, caller.userId());
     }
 
     /** 256 bits of randomness, base64url. */

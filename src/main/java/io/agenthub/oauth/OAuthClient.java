@@ -8,21 +8,30 @@ import io.agenthub.mcp.McpConfiguration;
 /**
  * Who Agent Hub is at an MCP server's authorization server, and where that server's endpoints are:
  * what an authorization, an exchange, a refresh or a revocation needs from a configuration, copied
- * out of the transaction that read it.
+ * out of the transaction that read it. {@code clientSource}: how the configuration's own client id
+ * came to be; {@code mechanism}: which client an authorization uses (once chosen, see
+ * {@link OAuthClients#ready}); {@code acceptsMetadataDocuments}: what discovery found.
  */
-record OAuthClient(UUID configId, String mcpUrl, String clientId, String scopes, String issuer, String authorizationEndpoint,
-        String tokenEndpoint, String revocationEndpoint, String registrationEndpoint, String resource,
-        Map<String, String> extraParams) {
+record OAuthClient(UUID configId, String mcpUrl, String clientId, String clientSource, String scopes, String issuer,
+        String authorizationEndpoint, String tokenEndpoint, String revocationEndpoint, String registrationEndpoint, String resource,
+        Map<String, String> extraParams, String mechanism, boolean acceptsMetadataDocuments) {
+
+    static final String PRE_REGISTERED = "pre_registered";
+    static final String METADATA_DOCUMENT = "client_metadata_document";
+    static final String DYNAMIC_REGISTRATION = "dynamic_registration";
 
     static OAuthClient of(McpConfiguration c) {
-        return new OAuthClient(c.id, c.url, c.oauthClientId, c.oauthScopes, c.oauthIssuer, c.oauthAuthorizationEndpoint,
+        String source = c.oauthClientId == null ? null
+                : c.oauthClientSource != null ? c.oauthClientSource
+                // rows from before sources were kept: a registration endpoint means Agent Hub registered
+                : c.oauthRegistrationEndpoint != null ? DYNAMIC_REGISTRATION : PRE_REGISTERED;
+        return new OAuthClient(c.id, c.url, c.oauthClientId, source, c.oauthScopes, c.oauthIssuer, c.oauthAuthorizationEndpoint,
                 c.oauthTokenEndpoint, c.oauthRevocationEndpoint, c.oauthRegistrationEndpoint, c.oauthResource,
-                c.oauthExtraParams == null ? Map.of() : Map.copyOf(c.oauthExtraParams));
+                c.oauthExtraParams == null ? Map.of() : Map.copyOf(c.oauthExtraParams), null, false);
     }
 
-    /** Endpoints to discover, or no client yet (never registered, or the registration was refused and forgotten). */
-    boolean needsSetup() {
-        return authorizationEndpoint == null || tokenEndpoint == null || clientId == null;
+    boolean preRegistered() {
+        return clientId != null && PRE_REGISTERED.equals(clientSource);
     }
 
     boolean hasEndpoints() {
@@ -31,13 +40,25 @@ record OAuthClient(UUID configId, String mcpUrl, String clientId, String scopes,
 
     /** The discovered endpoints; scopes and resource configured by an administrator stay. */
     OAuthClient discovered(OAuthDiscovery.ServerMetadata m) {
-        return new OAuthClient(configId, mcpUrl, clientId, scopes != null ? scopes : m.scopes(), m.issuer(),
+        return new OAuthClient(configId, mcpUrl, clientId, clientSource, scopes != null ? scopes : m.scopes(), m.issuer(),
                 m.authorizationEndpoint(), m.tokenEndpoint(), m.revocationEndpoint(), m.registrationEndpoint(),
-                resource != null ? resource : m.resource(), extraParams);
+                resource != null ? resource : m.resource(), extraParams, mechanism, m.acceptsMetadataDocuments());
     }
 
+    /** The configuration's client, registered just now. */
     OAuthClient registeredAs(String newClientId) {
-        return new OAuthClient(configId, mcpUrl, newClientId, scopes, issuer, authorizationEndpoint, tokenEndpoint,
-                revocationEndpoint, registrationEndpoint, resource, extraParams);
+        return new OAuthClient(configId, mcpUrl, newClientId, DYNAMIC_REGISTRATION, scopes, issuer, authorizationEndpoint,
+                tokenEndpoint, revocationEndpoint, registrationEndpoint, resource, extraParams, mechanism, acceptsMetadataDocuments);
+    }
+
+    /** The client an authorization (or a connection's refresh) uses: {@code id} under {@code how}. */
+    OAuthClient using(String how, String id) {
+        return new OAuthClient(configId, mcpUrl, id, clientSource, scopes, issuer, authorizationEndpoint, tokenEndpoint,
+                revocationEndpoint, registrationEndpoint, resource, extraParams, how, acceptsMetadataDocuments);
+    }
+
+    /** Whether the configuration's secret goes with this client: never for a client metadata document's, a public client. */
+    boolean usesConfiguredSecret() {
+        return !METADATA_DOCUMENT.equals(mechanism);
     }
 }

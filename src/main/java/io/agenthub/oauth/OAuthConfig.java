@@ -29,9 +29,19 @@ public interface OAuthConfig {
     @WithDefault("PT10S")
     Duration httpTimeout();
 
-    /** Client name sent in dynamic client registration. */
+    /**
+     * Agent Hub's public HTTPS base URL, as authorization servers reach it. When set, Agent Hub
+     * serves its client metadata document under it and uses the document's URL as its client id
+     * wherever an authorization server accepts client metadata documents.
+     */
+    Optional<String> publicUrl();
+
+    /** Client name in the client metadata document and in dynamic client registration. */
     @WithDefault("Agent Hub")
     String clientName();
+
+    /** A logo authorization servers may show on their consent screens. */
+    Optional<String> logoUri();
 
     /** Hosts dynamic client registration may talk to; {@code *} allows any. */
     @WithDefault("*")

@@ -15,7 +15,8 @@ import io.vertx.core.json.JsonObject;
 /**
  * Finds how to authorise against an MCP server that only gave its URL: protected resource
  * metadata (RFC 9728) names the authorization server, whose metadata (RFC 8414, or OpenID
- * discovery) names the endpoints; without a client id, one is registered (RFC 7591).
+ * discovery) names the endpoints and whether client metadata documents are accepted; a client may
+ * be registered (RFC 7591).
  */
 @ApplicationScoped
 public class OAuthDiscovery {
@@ -30,8 +31,9 @@ public class OAuthDiscovery {
         this.config = config;
     }
 
+    /** {@code acceptsMetadataDocuments}: the server said {@code client_id_metadata_document_supported: true}. */
     public record ServerMetadata(String issuer, String authorizationEndpoint, String tokenEndpoint, String registrationEndpoint,
-            String revocationEndpoint, String resource, String scopes) {
+            String revocationEndpoint, String resource, String scopes, boolean acceptsMetadataDocuments) {
     }
 
     public record Registration(String clientId, String clientSecret) {
@@ -129,7 +131,8 @@ public class OAuthDiscovery {
             throw new OAuthUpstreamException("The authorization server " + host(issuer) + " does not support PKCE S256.", null);
         }
         return new ServerMetadata(issuer, authorization, token, url(as, "registration_endpoint", issuer, false),
-                url(as, "revocation_endpoint", issuer, false), resource, scopes);
+                url(as, "revocation_endpoint", issuer, false), resource, scopes,
+                Boolean.TRUE.equals(as.getValue("client_id_metadata_document_supported")));
     }
 
     private static String url(JsonObject metadata, String field, String issuer, boolean required) {

@@ -2,6 +2,7 @@ package io.agenthub.oauth;
 
 import java.util.UUID;
 
+import jakarta.validation.Valid;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -30,8 +31,8 @@ public class OAuthResource {
 
     @POST
     @Path("/authorize")
-    public Uni<AuthorizationView> authorize(@PathParam("id") UUID id) {
-        return service.authorize(id);
+    public Uni<AuthorizationView> authorize(@PathParam("id") UUID id, @Valid AuthorizeRequest more) {
+        return service.authorize(id, more);
     }
 
     @GET

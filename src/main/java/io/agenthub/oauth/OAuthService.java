@@ -4,6 +4,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -53,13 +54,36 @@ public class OAuthService {
     private record Credentials(OAuthClient client, String secret) {
     }
 
-    public Uni<AuthorizationView> authorize(UUID configId) {
+    /**
+     * Starts an authorization. With {@code more} (nullable), for more scopes: the authorization asks
+     * for the union of what the connection was granted, what is configured and what is asked, and
+     * the working tokens stay in force until the new ones arrive.
+     */
+    public Uni<AuthorizationView> authorize(UUID configId, AuthorizeRequest more) {
         Caller caller = current.get();
-        return transactions.inTransaction(() -> clients.stored(configId))
-                .chain(clients::ready)
-                .chain(client -> transactions.inTransaction(() -> clients.remember(client)
-                        .chain(() -> states.start(caller, client, config.redirectUri(), Instant.now().plus(config.stateTtl()))))
-                        .map(started -> new AuthorizationView(authorizationUrl(client, started), started.expiresAt())));
+        String added = more == null ? null : Scopes.union(more.scopes() == null ? null : Scopes.requested(more.scopes(), "scopes"),
+                more.challenge() == null ? null : Scopes.fromChallenge(more.challenge()));
+        return transactions.inTransaction(() -> clients.stored(configId).chain(client -> grantedScope(caller, configId)
+                        .map(granted -> new Asked(client, granted))))
+                .chain(asked -> clients.ready(asked.client()).map(client -> new Asked(client, asked.granted())))
+                .chain(asked -> {
+                    OAuthClient client = asked.client();
+                    String scope = Scopes.union(asked.granted(), client.scopes(), added);
+                    return transactions.inTransaction(() -> clients.remember(client)
+                            .chain(() -> states.start(caller, client, scope, config.redirectUri(), Instant.now().plus(config.stateTtl()))))
+                            .map(started -> new AuthorizationView(authorizationUrl(client, scope, started), started.expiresAt(),
+                                    client.mechanism(), Scopes.list(scope)));
+                });
+    }
+
+    /** A client chosen (or still to choose) and the scope the caller's connection holds now. */
+    private record Asked(OAuthClient client, String granted) {
+    }
+
+    private static Uni<String> grantedScope(Caller caller, UUID configId) {
+        return Sql.record(row -> row.text("scope"), """
+                SELECT scope FROM mcp_oauth_tokens WHERE user_id = $1 AND mcp_configuration_id = $2 AND status = 'active'""",
+                caller.userId(), configId);
     }
 
     public Uni<ConnectionView> callback(String state, String code, String error) {
@@ -78,18 +102,28 @@ public class OAuthService {
                 throw ApiException.invalidField("code", "is required");
             }
             UUID configId = pending.configId();
-            return transactions.inTransaction(() -> credentials(configId))
-                    .chain(c -> tokenEndpoint.exchange(c.client(), c.secret(), code, pending.verifier(), pending.redirectUri(),
-                            pending.resource()))
-                    .onFailure(OAuthClients::refused).call(() -> clients.forgetRegistration(configId))
-                    .chain(tokens -> transactions.inTransaction(() -> Panache.getSession()
+            return transactions.inTransaction(() -> credentials(configId, pending.clientId(), pending.clientMechanism())
+                    .chain(c -> grantedScope(caller, configId).map(previous -> new Exchange(c, previous))))
+                    .chain(x -> tokenEndpoint.exchange(x.credentials().client(), x.credentials().secret(), code, pending.verifier(),
+                            pending.redirectUri(), pending.resource()).map(tokens -> new Exchanged(x, tokens)))
+                    .onFailure(OAuthClients::refused).call(() -> OAuthClient.DYNAMIC_REGISTRATION.equals(pending.clientMechanism())
+                            ? clients.forgetRegistration(configId) : Uni.createFrom().voidItem())
+                    .chain(done -> transactions.inTransaction(() -> Panache.getSession()
                             .chain(session -> cipher.store(session, caller.organizationId(), caller.userId(), configId,
-                                    tokens.accessToken(), tokens.refreshToken(), tokens.tokenType(), tokens.scope(),
-                                    tokens.expiresAt()))
+                                    done.tokens().accessToken(), done.tokens().refreshToken(), done.tokens().tokenType(),
+                                    // a server that says nothing about scope granted what was asked (RFC 6749 section 5.1)
+                                    done.tokens().scope() != null ? done.tokens().scope() : pending.scope(), done.tokens().expiresAt(),
+                                    pending.clientId(), pending.clientMechanism()))
                             .chain(() -> audit.record("oauth.connect", "mcp_configuration", configId,
-                                    details(tokens.scope(), tokens.refreshToken() != null)))
+                                    details(done, pending)))
                             .chain(() -> connection(caller, configId))));
         });
+    }
+
+    private record Exchange(Credentials credentials, String previousScope) {
+    }
+
+    private record Exchanged(Exchange exchange, TokenEndpoint.Tokens tokens) {
     }
 
     public Uni<ConnectionView> status(UUID configId) {
@@ -99,14 +133,14 @@ public class OAuthService {
 
     public Uni<Void> disconnect(UUID configId) {
         Caller caller = current.get();
-        return transactions.inTransaction(() -> credentials(configId).chain(c -> Panache.getSession()
-                .chain(s -> cipher.load(s, caller.userId(), configId, false))
-                .map(token -> {
+        return transactions.inTransaction(() -> Panache.getSession()
+                .chain(s -> clients.configuration(configId).chain(() -> cipher.load(s, caller.userId(), configId, false)))
+                .chain(token -> {
                     if (token == null) {
                         throw ApiException.notFound("OAuth connection");
                     }
-                    return new Disconnection(c, token);
-                })))
+                    return credentials(configId, token.clientId(), token.clientMechanism()).map(c -> new Disconnection(c, token));
+                }))
                 .chain(d -> tokenEndpoint.revoke(d.credentials().client(), d.credentials().secret(), d.token())
                         .chain(() -> transactions.inTransaction(() -> Sql.update("DELETE FROM mcp_oauth_tokens WHERE id = $1",
                                 d.token().id())
@@ -116,29 +150,36 @@ public class OAuthService {
     private record Disconnection(Credentials credentials, TokenCipher.StoredToken token) {
     }
 
-    /** The caller's client of a configuration and its secret ("" for a public client). In the caller's transaction. */
-    private Uni<Credentials> credentials(UUID configId) {
-        return clients.stored(configId).chain(client -> Panache.getSession().chain(s -> cipher.clientSecret(s, configId))
-                .map(secret -> new Credentials(client, secret == null ? "" : secret)));
+    /**
+     * The client a connection or an authorization used ({@code clientId} under {@code mechanism}; null
+     * for connections from before clients were kept: the configuration's) and its secret ("" for a
+     * public client). In the caller's transaction.
+     */
+    private Uni<Credentials> credentials(UUID configId, String clientId, String mechanism) {
+        return clients.stored(configId).map(stored -> clientId == null ? stored.using(stored.clientSource(), stored.clientId())
+                : stored.using(mechanism, clientId))
+                .chain(client -> !client.usesConfiguredSecret() ? Uni.createFrom().item(new Credentials(client, ""))
+                        : Panache.getSession().chain(s -> cipher.clientSecret(s, configId))
+                                .map(secret -> new Credentials(client, secret == null ? "" : secret)));
     }
 
     private static Uni<ConnectionView> connection(Caller caller, UUID configId) {
         return Sql.record(row -> new ConnectionView(configId, "active".equals(row.text("status")), row.text("status"),
-                row.text("status_reason"), row.text("scope"), row.text("token_type"), row.instant("expires_at"),
-                row.instant("last_refreshed_at")), """
-                SELECT status, status_reason, scope, token_type, expires_at, last_refreshed_at
+                row.text("status_reason"), row.text("scope"), Scopes.list(row.text("scope")), row.text("client_mechanism"),
+                row.text("token_type"), row.instant("expires_at"), row.instant("last_refreshed_at")), """
+                SELECT status, status_reason, scope, client_mechanism, token_type, expires_at, last_refreshed_at
                 FROM mcp_oauth_tokens WHERE user_id = $1 AND mcp_configuration_id = $2""", caller.userId(), configId)
                 .map(view -> view != null ? view
-                        : new ConnectionView(configId, false, "not_connected", null, null, null, null, null));
+                        : new ConnectionView(configId, false, "not_connected", null, null, List.of(), null, null, null, null));
     }
 
-    private String authorizationUrl(OAuthClient client, AuthorizationStates.Started started) {
+    private String authorizationUrl(OAuthClient client, String scope, AuthorizationStates.Started started) {
         Map<String, String> params = new LinkedHashMap<>();
         params.put("response_type", "code");
         params.put("client_id", client.clientId());
         params.put("redirect_uri", config.redirectUri());
-        if (client.scopes() != null) {
-            params.put("scope", client.scopes());
+        if (scope != null) {
+            params.put("scope", scope);
         }
         params.put("state", started.state());
         params.put("code_challenge", started.challenge());
@@ -154,10 +195,15 @@ public class OAuthService {
         return url.toString();
     }
 
-    private static Map<String, Object> details(String scope, boolean refreshable) {
+    /** The audit row of a connection: the scopes granted (and held before, when it grew) and the client it used. */
+    private static Map<String, Object> details(Exchanged done, AuthorizationStates.Pending pending) {
         Map<String, Object> details = new LinkedHashMap<>();
-        details.put("scope", scope);
-        details.put("refreshable", refreshable);
+        details.put("scope", done.tokens().scope() != null ? done.tokens().scope() : pending.scope());
+        if (done.exchange().previousScope() != null) {
+            details.put("previousScope", done.exchange().previousScope());
+        }
+        details.put("clientMechanism", pending.clientMechanism());
+        details.put("refreshable", done.tokens().refreshToken() != null);
         return details;
     }
 

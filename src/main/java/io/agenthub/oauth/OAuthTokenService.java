@@ -70,6 +70,11 @@ public class OAuthTokenService implements McpCredentials {
     }
 
     @Override
+    public Uni<Sealed> seal(String secret) {
+        return Panache.getSession().chain(s -> cipher.seal(s, secret)).map(ciphertext -> new Sealed(ciphertext, cipher.primaryKeyId()));
+    }
+
+    @Override
     public Uni<Map<String, Connection>> connections(List<McpConfiguration> configurations) {
         Caller caller = current.get();
         Uni<Map<String, Connection>> result = Uni.createFrom().item(new LinkedHashMap<>());
@@ -128,7 +133,12 @@ public class OAuthTokenService implements McpCredentials {
                             if (token.refreshToken() == null) {
                                 return needsReauth(token, "expired and no refresh token was issued");
                             }
-                            return cipher.clientSecret(s, configId).chain(secret -> refreshUpstream(client, secret, token))
+                            // the tokens stay with the client that obtained them, whatever a later authorization chose
+                            OAuthClient issuedTo = token.clientId() == null ? client.using(client.clientSource(), client.clientId())
+                                    : client.using(token.clientMechanism(), token.clientId());
+                            Uni<String> secret = issuedTo.usesConfiguredSecret() ? cipher.clientSecret(s, configId)
+                                    : Uni.createFrom().item("");
+                            return secret.chain(known -> refreshUpstream(issuedTo, known, token))
                                     .chain(answer -> {
                                         if ("invalid_grant".equals(answer.error())) {
                                             count("invalid_grant");
@@ -137,7 +147,8 @@ public class OAuthTokenService implements McpCredentials {
                                         if ("invalid_client".equals(answer.error())) {
                                             count("invalid_client");
                                             return needsReauth(token, "the authorization server no longer knows this client")
-                                                    .map(Outcome::forgettingClient);
+                                                    .map(outcome -> OAuthClient.DYNAMIC_REGISTRATION.equals(issuedTo.mechanism())
+                                                            ? outcome.forgettingClient() : outcome);
                                         }
                                         TokenEndpoint.Tokens tokens = TokenEndpoint.tokens(answer, token.refreshToken());
                                         count("success");

@@ -40,7 +40,7 @@ public class TokenCipher {
 
     /** A decrypted token row; never serialised. */
     public record StoredToken(UUID id, UUID organizationId, String accessToken, String refreshToken, String tokenType,
-            String scope, Instant expiresAt, String status) {
+            String scope, Instant expiresAt, String status, String clientId, String clientMechanism) {
 
         @Override
         public String toString() {
@@ -60,19 +60,26 @@ public class TokenCipher {
         return key;
     }
 
-    /** Stores (or replaces) the tokens of a user for a configuration. */
+    /**
+     * Stores (or replaces, in one statement: the working tokens stay until new ones arrive) the
+     * tokens of a user for a configuration, with the client they were issued to.
+     */
     public Uni<Void> store(Mutiny.Session session, UUID orgId, UUID userId, UUID configId, String access, String refresh,
-            String tokenType, String scope, Instant expiresAt) {
+            String tokenType, String scope, Instant expiresAt, String clientId, String clientMechanism) {
         return session.createNativeQuery("""
                 INSERT INTO mcp_oauth_tokens (organization_id, user_id, mcp_configuration_id, access_token_encrypted,
-                    refresh_token_encrypted, token_type, scope, expires_at, key_id, status, status_reason, last_refreshed_at)
+                    refresh_token_encrypted, token_type, scope, expires_at, key_id, status, status_reason, last_refreshed_at,
+                    client_id, client_mechanism)
                 VALUES (:org, :user, :config, encrypt_token(:access, :key), encrypt_token(CAST(:refresh AS text), :key),
-                    :type, CAST(:scope AS text), CAST(CAST(:expires AS text) AS timestamptz), :kid, 'active', NULL, NULL)
+                    :type, CAST(:scope AS text), CAST(CAST(:expires AS text) AS timestamptz), :kid, 'active', NULL, NULL,
+                    CAST(:client AS text), CAST(:mechanism AS text))
                 ON CONFLICT (user_id, mcp_configuration_id) DO UPDATE SET
                     access_token_encrypted = EXCLUDED.access_token_encrypted,
                     refresh_token_encrypted = EXCLUDED.refresh_token_encrypted,
                     token_type = EXCLUDED.token_type, scope = EXCLUDED.scope, expires_at = EXCLUDED.expires_at,
-                    key_id = EXCLUDED.key_id, status = 'active', status_reason = NULL""")
+                    key_id = EXCLUDED.key_id, status = 'active', status_reason = NULL,
+                    client_id = EXCLUDED.client_id, client_mechanism = EXCLUDED.client_mechanism""")
+                .setParameter("client", clientId).setParameter("mechanism", clientMechanism)
                 .setParameter("org", orgId).setParameter("user", userId).setParameter("config", configId)
                 .setParameter("access", access).setParameter("refresh", refresh)
                 .setParameter("type", tokenType).setParameter("scope", scope)
@@ -89,13 +96,14 @@ public class TokenCipher {
                 .getResultList()
                 .chain(keyIds -> keyIds.isEmpty() ? Uni.createFrom().nullItem() : session.createNativeQuery("""
                         SELECT id, organization_id, decrypt_token(access_token_encrypted, :key),
-                               decrypt_token(refresh_token_encrypted, :key), token_type, scope, expires_at, status
+                               decrypt_token(refresh_token_encrypted, :key), token_type, scope, expires_at, status, client_id,
+                               client_mechanism
                         FROM mcp_oauth_tokens WHERE user_id = :user AND mcp_configuration_id = :config""", Object[].class)
                         .setParameter("key", key(keyIds.get(0)))
                         .setParameter("user", userId).setParameter("config", configId)
                         .getSingleResult()
                         .map(r -> new StoredToken((UUID) r[0], (UUID) r[1], (String) r[2], (String) r[3], (String) r[4],
-                                (String) r[5], toInstant(r[6]), (String) r[7])));
+                                (String) r[5], toInstant(r[6]), (String) r[7], (String) r[8], (String) r[9])));
     }
 
     /** After a refresh: the new access token and the refresh token now in force (rotated or kept). */
@@ -113,6 +121,12 @@ public class TokenCipher {
                 .setParameter("key", key(primaryKeyId())).setParameter("kid", primaryKeyId())
                 .setParameter("id", tokenId)
                 .executeUpdate().replaceWithVoid();
+    }
+
+    /** A client secret encrypted under the primary key, for a configuration to keep. */
+    public Uni<byte[]> seal(Mutiny.Session session, String secret) {
+        return session.createNativeQuery("SELECT encrypt_token(CAST(:secret AS text), :key)", byte[].class)
+                .setParameter("secret", secret).setParameter("key", key(primaryKeyId())).getSingleResult();
     }
 
     /** Stores a confidential client's secret (from dynamic registration) on its configuration. */

@@ -107,6 +107,11 @@ public class ApiException extends RuntimeException {
         return new ApiException(422, "Unprocessable Content", detail);
     }
 
+    /** Refused, with members that tell the client what it could do instead. */
+    public static ApiException unprocessable(String detail, Map<String, Object> extensions) {
+        return new ApiException(422, "Unprocessable Content", detail, List.of(), Map.of(), extensions);
+    }
+
     public static ApiException badGateway(String detail) {
         return new ApiException(502, "Bad Gateway", detail);
     }

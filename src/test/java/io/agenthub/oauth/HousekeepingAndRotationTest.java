@@ -132,8 +132,16 @@ class HousekeepingAndRotationTest {
                 return java.time.Duration.ofSeconds(10);
             }
 
+            public Optional<String> publicUrl() {
+                return Optional.empty();
+            }
+
             public String clientName() {
                 return "x";
+            }
+
+            public Optional<String> logoUri() {
+                return Optional.empty();
             }
 
             public java.util.List<String> registrationAllowedHosts() {

@@ -43,4 +43,24 @@ class OAuthConnectionIT {
         user.request().get("/api/mcp/configurations/" + configId + "/oauth").then().statusCode(200)
                 .body("connected", equalTo(false)).body("status", equalTo("not_connected"));
     }
+
+    /** The package serves HTTPS and its client metadata document, which the server fetches and accepts. */
+    @Test
+    void aServerThatAcceptsClientMetadataDocumentsFetchesThePackagesOverTls() {
+        fake.reset();
+        fake.offersRegistration = false;
+        fake.acceptsMetadataDocuments = true;
+        try {
+            Api user = Api.signIn(Tokens.unique("it-cimd"), Tokens.unique("it-cimd-org"), "owner");
+            String configId = OAuthFlowTest.oauthConfiguration(user, fake.mcpUrl);
+            String url = OAuthFlowTest.authorize(user, configId);
+            OAuthFlowTest.callback(user, OAuthFlowTest.state(url), fake.approve(url)).then().statusCode(200)
+                    .body("connected", equalTo(true)).body("clientMechanism", equalTo("client_metadata_document"));
+            assertThat(fake.documentsFetched).singleElement()
+                    .satisfies(d -> assertThat(d.get("client_id")).isEqualTo("https://localhost:" + fake.httpsPort()
+                            + ClientMetadataDocument.PATH));
+        } finally {
+            fake.reset();
+        }
+    }
 }

@@ -32,7 +32,8 @@ class MigrationScriptTest {
         try {
             // the migrations in Flyway's order, as one script
             String migration = resource("db/migration/V1__consolidated_schema.sql") + "\n" + resource("db/migration/V2__caller_lookup.sql")
-                    + "\n" + resource("db/migration/V3__completion_sessions.sql");
+                    + "\n" + resource("db/migration/V3__completion_sessions.sql")
+                    + "\n" + resource("db/migration/V4__oauth_client_mechanisms.sql");
             try (Connection owner = Database.owner(database)) {
                 runScript(owner, migration);
                 runScript(owner, migration);
