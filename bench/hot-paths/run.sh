@@ -10,6 +10,8 @@
 #           turn's own SQL (turn_sql.py, from TurnStatements.java); then the highest of a few rates
 #           at which the turn's p99 stays < 50 ms; where PostgreSQL's time per turn goes, statement by
 #           statement (pg_stat_statements, planning included), for the hub and for the reference
+#   /v1     POST /v1/chat/completions (the same model, no session) at the same rate, against the same
+#           stand-in reference
 #   memory  resident set after the load
 # Each build is measured in turn in the same run, straight to PostgreSQL and behind PgBouncer in
 # transaction mode (ROUTES="direct pgbouncer"), against the same database and references: the
@@ -150,7 +152,9 @@ measure() {
     echo "preparing $CONNECTIONS users, each with a session of 25 turns"
     local users="" token="" session=""
     TURN_SESSIONS="" targets_hub="$OUT/targets-hub-$build.txt" targets_direct="$OUT/targets-direct.txt"
+    targets_v1="$OUT/targets-v1-$build.txt"
     : >"$targets_hub"
+    : >"$targets_v1"
     : >"$targets_direct"
     for i in $(seq 1 "$CONNECTIONS"); do
         SUBJECT="hot-$build-$route-$i-$$"
@@ -168,6 +172,7 @@ measure() {
             'import json,sys; m=json.load(sys.stdin); print(m["user"]["id"], m["organization"]["id"])')
 "
         echo "$BASE/api/chat/sessions/$session/messages $token" >>"$targets_hub"
+        echo "$BASE/v1/chat/completions $token" >>"$targets_v1"
         echo "http://127.0.0.1:$FAKE_PORT/api/v1/chat/completions -" >>"$targets_direct"
     done
     export BENCH_USERS=$users
@@ -220,6 +225,12 @@ measure() {
         printf '%-28s %8s %8s %8s %8s %8s %7s\n' "through Agent Hub" "$h_rate" "$h50" "$h90" "$h99" "$hmax" "$herr"
         local hub_statements turn_tps pg_turn_cpu
         hub_statements=$(statements_report "$OUT/statements-$build-$route.txt")
+        # the same model through the OpenAI-compatible API: no session, so no history to read
+        local completion='{"model":"droid/gpt-4","messages":[{"role":"user","content":"benchmark turn"}]}' v1_cpu
+        v1_cpu=$(cpu_ms "$APP")
+        read -r v_rate v50 v90 v99 vmax verr < <(java -cp "$OUT" FixedRate "$RATE" "$SECONDS_EACH" 2 "$completion" "$targets_v1")
+        v1_cpu=$(python3 -c "print(f'{($(cpu_ms "$APP") - $v1_cpu) / ($RATE * $SECONDS_EACH):.2f}')")
+        printf '%-28s %8s %8s %8s %8s %8s %7s\n' "/v1 through Agent Hub" "$v_rate" "$v50" "$v90" "$v99" "$vmax" "$verr"
         # the rates before pgbench of the turn's SQL: its thousands of writes leave PostgreSQL busy
         # (autovacuum, a checkpoint) for a while after, which a 10 s rate run would measure instead
         local carried="none"
@@ -239,6 +250,10 @@ measure() {
         local added
         added=$(python3 -c "print(f'p50 {$h50 - $d50:+.2f} ms, p99 {$h99 - $d99:+.2f} ms')")
         echo "added by the hub at $RATE/s: $added; CPU per turn: $hub_cpu ms in the service, $pg_cpu ms in PostgreSQL"
+        local added_v1
+        added_v1=$(python3 -c "print(f'p50 {$v50 - $d50:+.2f} ms, p99 {$v99 - $d99:+.2f} ms')")
+        echo "added by /v1 at $RATE/s: $added_v1; service CPU per completion: $v1_cpu ms"
+        summary="$summary, /v1 completion $added_v1 (service $v1_cpu ms)"
         summary="$summary, turn $added at $RATE/s (CPU/turn: service $hub_cpu ms, PostgreSQL $pg_cpu ms; pgbench of its SQL $turn_tps/s, $pg_turn_cpu ms), p99 < 50 ms up to $carried turns/s"
     fi
     local resident
