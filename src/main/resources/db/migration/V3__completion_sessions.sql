@@ -8,11 +8,6 @@
 ALTER TABLE chat_messages ADD COLUMN IF NOT EXISTS tool_calls jsonb CHECK (jsonb_typeof(tool_calls) = 'array');
 ALTER TABLE chat_messages ADD COLUMN IF NOT EXISTS tool_call_id text CHECK (char_length(tool_call_id) BETWEEN 1 AND 200);
 
--- a new column has no statistics, and the planner would take "tool_calls IS NULL" (the chat
--- history's filter) for rare until autovacuum analyzes the table; the history read's plan must not
--- change because of it
-ANALYZE chat_messages;
-
 -- the key a client sent, a digest of the request it came with, and the answer to replay
 ALTER TABLE agent_executions ADD COLUMN IF NOT EXISTS idempotency_key text CHECK (char_length(idempotency_key) BETWEEN 1 AND 255);
 ALTER TABLE agent_executions ADD COLUMN IF NOT EXISTS request_digest text CHECK (char_length(request_digest) <= 128);

@@ -21,6 +21,7 @@ import io.agenthub.tenancy.TenantTransactions;
 import io.agenthub.web.ApiException;
 import io.agenthub.web.DatabaseFailures;
 import io.agenthub.web.Disconnects;
+import io.agenthub.web.IdempotencyKey;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -75,9 +76,7 @@ public class ChatTurns {
 
     /** The first step: one statement, then this replica reports the running execution alive. */
     Uni<Turn> begin(Caller caller, UUID sessionId, String content, String idempotencyKey) {
-        if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 255)) {
-            throw ApiException.invalidField("Idempotency-Key", "must be 1 to 255 characters");
-        }
+        IdempotencyKey.checked(idempotencyKey);
         long started = System.nanoTime();
         return transactions.inTransactionPlannedOnce(caller,
                 () -> statements.begin(caller, sessionId, content, idempotencyKey, title(content))

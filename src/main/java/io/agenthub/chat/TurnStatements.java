@@ -67,7 +67,6 @@ class TurnStatements {
                         SELECT seq, role, content, sum(char_length(content)) OVER (ORDER BY seq DESC) AS used
                         FROM (SELECT seq, role, content FROM chat_messages
                               WHERE session_id = $1 AND status = 'complete' AND role IN ('user', 'assistant')
-                                AND tool_calls IS NULL
                               ORDER BY seq DESC LIMIT $8) recent) counted
                     WHERE used + char_length($5) <= (SELECT budget FROM session))
                 SELECT session.usable, session.earlier, session.agent_id, session.agent_version, session.model_id,
@@ -91,7 +90,11 @@ class TurnStatements {
             String[] roles = r.texts("history_roles");
             String[] contents = r.texts("history_contents");
             for (int i = 0; i < roles.length; i++) {
-                context.add(new ChatProvider.Message(roles[i], contents[i]));
+                // an assistant message that only called tools (through /v1) has no text to send; it is skipped
+                // here rather than filtered in the statement, where a filter on tool_calls changed the plan
+                if (!contents[i].isEmpty()) {
+                    context.add(new ChatProvider.Message(roles[i], contents[i]));
+                }
             }
         }
         return new Begun(r.bool("usable"), r.uuid("earlier"), r.uuid("agent_id"), r.text("agent_version"), r.uuid("model_id"),

@@ -57,6 +57,11 @@ record OAuthClient(UUID configId, String mcpUrl, String clientId, String clientS
                 revocationEndpoint, registrationEndpoint, resource, extraParams, how, acceptsMetadataDocuments);
     }
 
+    /** The client a connection's tokens were issued to: as stored with them, or the configuration's for connections from before. */
+    OAuthClient issuedTo(String tokenClientId, String tokenMechanism) {
+        return tokenClientId == null ? using(clientSource, clientId) : using(tokenMechanism, tokenClientId);
+    }
+
     /** Whether the configuration's secret goes with this client: never for a client metadata document's, a public client. */
     boolean usesConfiguredSecret() {
         return !METADATA_DOCUMENT.equals(mechanism);

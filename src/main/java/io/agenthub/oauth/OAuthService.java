@@ -156,11 +156,8 @@ public class OAuthService {
      * public client). In the caller's transaction.
      */
     private Uni<Credentials> credentials(UUID configId, String clientId, String mechanism) {
-        return clients.stored(configId).map(stored -> clientId == null ? stored.using(stored.clientSource(), stored.clientId())
-                : stored.using(mechanism, clientId))
-                .chain(client -> !client.usesConfiguredSecret() ? Uni.createFrom().item(new Credentials(client, ""))
-                        : Panache.getSession().chain(s -> cipher.clientSecret(s, configId))
-                                .map(secret -> new Credentials(client, secret == null ? "" : secret)));
+        return clients.stored(configId).map(stored -> stored.issuedTo(clientId, mechanism))
+                .chain(client -> Panache.getSession().chain(s -> cipher.secretOf(s, client)).map(secret -> new Credentials(client, secret)));
     }
 
     private static Uni<ConnectionView> connection(Caller caller, UUID configId) {

@@ -134,11 +134,8 @@ public class OAuthTokenService implements McpCredentials {
                                 return needsReauth(token, "expired and no refresh token was issued");
                             }
                             // the tokens stay with the client that obtained them, whatever a later authorization chose
-                            OAuthClient issuedTo = token.clientId() == null ? client.using(client.clientSource(), client.clientId())
-                                    : client.using(token.clientMechanism(), token.clientId());
-                            Uni<String> secret = issuedTo.usesConfiguredSecret() ? cipher.clientSecret(s, configId)
-                                    : Uni.createFrom().item("");
-                            return secret.chain(known -> refreshUpstream(issuedTo, known, token))
+                            OAuthClient issuedTo = client.issuedTo(token.clientId(), token.clientMechanism());
+                            return cipher.secretOf(s, issuedTo).chain(secret -> refreshUpstream(issuedTo, secret, token))
                                     .chain(answer -> {
                                         if ("invalid_grant".equals(answer.error())) {
                                             count("invalid_grant");

@@ -140,6 +140,12 @@ public class TokenCipher {
                 .executeUpdate().replaceWithVoid();
     }
 
+    /** The secret {@code client} authenticates with: "" for a public client (a metadata document's, or one without a secret). */
+    Uni<String> secretOf(Mutiny.Session session, OAuthClient client) {
+        return !client.usesConfiguredSecret() ? Uni.createFrom().item("")
+                : clientSecret(session, client.configId()).map(secret -> secret == null ? "" : secret);
+    }
+
     public Uni<String> clientSecret(Mutiny.Session session, UUID configId) {
         return session.createNativeQuery("SELECT oauth_key_id FROM mcp_configurations WHERE id = :id AND oauth_key_id IS NOT NULL",
                 String.class).setParameter("id", configId).getResultList()

@@ -32,6 +32,7 @@ import io.agenthub.tenancy.TenantTransactions;
 import io.agenthub.web.ApiException;
 import io.agenthub.web.DatabaseFailures;
 import io.agenthub.web.Disconnects;
+import io.agenthub.web.IdempotencyKey;
 import io.agenthub.web.Problem;
 import io.agenthub.web.RequestInfo;
 import io.smallrye.mutiny.Multi;
@@ -134,9 +135,7 @@ public class CompletionService {
     private Uni<Call> begin(ChatCompletionRequest body, String sessionHeader, String idempotencyKey) {
         CompletionRequest asked = CompletionRequest.of(body);
         UUID sessionId = sessionId(sessionHeader);
-        if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 255)) {
-            throw ApiException.invalidField("Idempotency-Key", "must be 1 to 255 characters");
-        }
+        IdempotencyKey.checked(idempotencyKey);
         String digest = idempotencyKey == null ? null : digest(body);
         Caller caller = current.get();
         long started = System.nanoTime();
