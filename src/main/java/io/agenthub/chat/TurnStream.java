@@ -9,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import io.agenthub.agents.AgentCaller;
+import io.agenthub.agents.OnContext;
 import io.agenthub.agents.StreamProgress;
 import io.agenthub.agents.providers.ChatProvider;
 import io.agenthub.tenancy.Caller;
@@ -64,7 +65,7 @@ public class TurnStream {
                     .onFailure().recoverWithUni(failure -> turns.fail(turn, failure, progress.millisSinceCall(), null,
                             progress.hubMillisBeforeCall(), "", true, null)
                             .chain(error -> Uni.createFrom().<Multi<ChatProvider.Chunk>> failure(error)))
-                    .map(chunks -> events(turn, progress, chunks.emitOn(task -> context.runOnContext(v -> task.run())), requestId));
+                    .map(chunks -> events(turn, progress, OnContext.emit(chunks, context), requestId));
         })
                 // an event stream's status line is already sent when this fails: the error travels as its only event
                 .onFailure().recoverWithItem(failure -> Multi.createFrom().item(new StreamEvent("error", problem(failure, requestId))));

@@ -18,6 +18,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.agenthub.agents.AgentCaller;
 import io.agenthub.agents.AgentCaller.Route;
 import io.agenthub.agents.AgentCatalogue;
+import io.agenthub.agents.OnContext;
 import io.agenthub.agents.StreamProgress;
 import io.agenthub.agents.Target;
 import io.agenthub.agents.UpstreamFailure;
@@ -122,7 +123,7 @@ public class CompletionService {
             return agents.stream(call.caller(), call.executionId(), call.route(), call::upstream)
                     .onFailure().recoverWithUni(failure -> endStream(call, progress, failure, null)
                             .chain(error -> Uni.createFrom().<Multi<ChatProvider.Chunk>> failure(error)))
-                    .map(chunks -> events(call, progress, chunks.emitOn(task -> context.runOnContext(v -> task.run())),
+                    .map(chunks -> events(call, progress, OnContext.emit(chunks, context),
                             body.usageStreamed(), requestId));
         });
     }
