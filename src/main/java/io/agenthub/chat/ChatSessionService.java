@@ -92,17 +92,26 @@ public class ChatSessionService {
         return transactions.inTransaction(() -> own(id).chain(session -> sessions.delete(session)));
     }
 
-    /** One statement: no row when the session is not the caller's, one row of nulls when it has no messages after the cursor. */
-    public Uni<Page<MessageView>> messages(UUID sessionId, int limit, String cursor) {
-        long after = Cursor.decodeSequence(cursor);
-        return transactions.inTransaction(() -> Sql.records(r -> r.uuid("id") == null ? null : MessageView.of(r), """
+    /**
+     * A page of a session's messages after a cursor, one statement: no row when the session is not
+     * the caller's, one row of nulls when it has no messages after the cursor. The session is a
+     * range so that only its own index gives the order, whatever the plan (see
+     * {@link TurnStatements#BEGIN}).
+     */
+    static final String MESSAGES_PAGE = """
                 SELECT m.id, m.seq, m.role, m.content, m.status, m.input_tokens, m.output_tokens, m.created_at,
                        m.tool_calls::text AS tool_calls, m.tool_call_id
                 FROM chat_sessions s LEFT JOIN LATERAL (
                     SELECT id, seq, role, content, status, input_tokens, output_tokens, created_at, tool_calls, tool_call_id
                     FROM chat_messages
-                    WHERE session_id = s.id AND seq > $3 ORDER BY seq LIMIT $4) m ON true
-                WHERE s.id = $1 AND s.user_id = $2""", sessionId, current.get().userId(), after, limit + 1))
+                    WHERE session_id >= s.id AND session_id <= s.id AND seq > $3 ORDER BY session_id, seq LIMIT $4) m ON true
+                WHERE s.id = $1 AND s.user_id = $2""";
+
+    /** One page of {@link #MESSAGES_PAGE}. */
+    public Uni<Page<MessageView>> messages(UUID sessionId, int limit, String cursor) {
+        long after = Cursor.decodeSequence(cursor);
+        return transactions.inTransaction(() -> Sql.records(r -> r.uuid("id") == null ? null : MessageView.of(r), MESSAGES_PAGE,
+                sessionId, current.get().userId(), after, limit + 1))
                 .map(rows -> {
                     if (rows.isEmpty()) {
                         throw ApiException.notFound("Chat session");
