@@ -2,7 +2,6 @@ package io.agenthub.executions;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -32,8 +31,8 @@ import io.restassured.response.Response;
 
 /**
  * The database goes away while a model is answering: the write that ends the turn is retried, and
- * what still cannot be written is closed by housekeeping, so every user message keeps exactly one
- * finished execution.
+ * what still cannot be written is closed as abandoned (by housekeeping or the heartbeat), so every
+ * user message keeps exactly one finished execution.
  */
 @QuarkusTest
 @WithTestResource(value = FakeProviders.class, scope = TestResourceScope.GLOBAL)
@@ -82,7 +81,7 @@ class UnrecordedTurnsTest {
     }
 
     @Test
-    void aTurnThatCannotBeRecordedIsClosedByHousekeeping() throws Exception {
+    void aTurnThatCannotBeRecordedIsClosedAsAbandoned() throws Exception {
         CompletableFuture<Response> reply = turnHeldUpstream(1_000);
         EmbeddedPostgres.stopForOutage();
         Response answer;
@@ -100,13 +99,14 @@ class UnrecordedTurnsTest {
         platform.request().post("/api/admin/housekeeping").then().statusCode(200);
         assertThat(countRunning(org)).isEqualTo(1);
 
+        double before = abandonedCount();
         try (Connection c = Database.superuser("agent_hub"); Statement s = c.createStatement()) {
             s.executeUpdate("UPDATE agent_executions SET started_at = started_at - interval '1 day' WHERE status = 'running'"
                     + " AND organization_id = '" + org + "'");
         }
-        double before = abandonedCount();
-        platform.request().post("/api/admin/housekeeping").then().statusCode(200)
-                .body("abandonedExecutions", greaterThanOrEqualTo(1));
+        // the heartbeat (every second here) ends what nobody reports running as housekeeping does, and may come
+        // first; either way it is ended when housekeeping answers, which waits for a heartbeat holding the row
+        platform.request().post("/api/admin/housekeeping").then().statusCode(200);
         assertThat(Database.countAsSystem("""
                 SELECT count(*) FROM agent_executions
                 WHERE organization_id = ? AND status = 'error' AND error_code = 'abandoned' AND completed_at IS NOT NULL""", org))
