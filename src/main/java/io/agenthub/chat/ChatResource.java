@@ -26,6 +26,7 @@ import org.jboss.resteasy.reactive.ResponseStatus;
 import org.jboss.resteasy.reactive.RestMulti;
 import org.jboss.resteasy.reactive.RestResponse;
 
+import io.agenthub.web.IdempotencyKey;
 import io.agenthub.web.Page;
 import io.agenthub.web.PageRequest;
 import io.quarkus.security.Authenticated;
@@ -92,7 +93,7 @@ public class ChatResource {
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @StreamPreflight.Checked
     public Multi<OutboundSseEvent> stream(@PathParam("id") UUID id, @Valid @NotNull SendMessageRequest body,
-            @HeaderParam("Idempotency-Key") String idempotencyKey, @Context Sse sse) {
+            @HeaderParam(IdempotencyKey.HEADER) String idempotencyKey, @Context Sse sse) {
         return RestMulti.fromUniResponse(streams.open(id, body.content(), idempotencyKey),
                 events -> events.map(e -> sse.newEventBuilder().name(e.name()).mediaType(MediaType.APPLICATION_JSON_TYPE)
                         .data(e.data()).build()));
@@ -102,7 +103,7 @@ public class ChatResource {
     @Path("/{id}/messages")
     @Produces(MediaType.APPLICATION_JSON)
     public Uni<RestResponse<ReplyView>> send(@PathParam("id") UUID id, @Valid @NotNull SendMessageRequest body,
-            @HeaderParam("Idempotency-Key") String idempotencyKey) {
+            @HeaderParam(IdempotencyKey.HEADER) String idempotencyKey) {
         // Server-Timing lets a caller (and browser dev tools) tell the hub's share from the model's
         return turns.send(id, body.content(), idempotencyKey).map(reply -> RestResponse.ResponseBuilder.ok(reply)
                 .header("Server-Timing", "hub;dur=" + reply.hubOverheadMs() + ", upstream;dur=" + reply.latencyMs())

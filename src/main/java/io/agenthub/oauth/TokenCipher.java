@@ -146,7 +146,7 @@ public class TokenCipher {
                 : clientSecret(session, client.configId()).map(secret -> secret == null ? "" : secret);
     }
 
-    public Uni<String> clientSecret(Mutiny.Session session, UUID configId) {
+    private Uni<String> clientSecret(Mutiny.Session session, UUID configId) {
         return session.createNativeQuery("SELECT oauth_key_id FROM mcp_configurations WHERE id = :id AND oauth_key_id IS NOT NULL",
                 String.class).setParameter("id", configId).getResultList()
                 .chain(ids -> ids.isEmpty() ? Uni.createFrom().nullItem()

@@ -20,6 +20,7 @@ import org.jboss.resteasy.reactive.RestMulti;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.agenthub.web.IdempotencyKey;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -69,7 +70,7 @@ public class OpenAiResource {
             @HeaderParam(CompletionService.SESSION_HEADER) String session,
             @Parameter(description = "Sent again with the same request, the first answer is replayed instead of calling the model "
                     + "again; with another request, a 422")
-            @HeaderParam("Idempotency-Key") String idempotencyKey) {
+            @HeaderParam(IdempotencyKey.HEADER) String idempotencyKey) {
         if (body.streamed()) {
             return RestMulti.fromMultiData(Multi.createFrom().uni(service.stream(body, session, idempotencyKey)).onItem()
                     .transformToMultiAndConcatenate(events -> events.map(Buffer::buffer)))

@@ -29,8 +29,8 @@ final class UniqueKeys {
             Map.entry("uq_system_prompts_global_name", "name"),
             Map.entry("uq_system_prompts_org_name", "name"),
             Map.entry("uq_system_prompts_user_name", "name"),
-            Map.entry("uq_chat_messages_idempotency", "Idempotency-Key"),
-            Map.entry("uq_agent_executions_idempotency", "Idempotency-Key"));
+            Map.entry("uq_chat_messages_idempotency", IdempotencyKey.HEADER),
+            Map.entry("uq_agent_executions_idempotency", IdempotencyKey.HEADER));
 
     private UniqueKeys() {
     }
