@@ -25,10 +25,6 @@ public interface OAuthConfig {
     @WithDefault("PT60S")
     Duration refreshSkew();
 
-    /** Timeout of each call to an authorization or resource server. */
-    @WithDefault("PT10S")
-    Duration httpTimeout();
-
     /**
      * Agent Hub's public HTTPS base URL, as authorization servers reach it. When set, Agent Hub
      * serves its client metadata document under it and uses the document's URL as its client id

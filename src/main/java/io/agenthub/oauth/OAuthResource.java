@@ -3,6 +3,7 @@ package io.agenthub.oauth;
 import java.util.UUID;
 
 import jakarta.validation.Valid;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -14,6 +15,7 @@ import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.ResponseStatus;
 
+import io.agenthub.web.ApiException;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 
@@ -31,8 +33,20 @@ public class OAuthResource {
 
     @POST
     @Path("/authorize")
+    @Consumes(MediaType.APPLICATION_JSON)
     public Uni<AuthorizationView> authorize(@PathParam("id") UUID id, @Valid AuthorizeRequest more) {
         return service.authorize(id, more);
+    }
+
+    /** The plain authorization: a POST with no body (and so, often, no Content-Type), as before scopes could be asked for. */
+    @POST
+    @Path("/authorize")
+    @Consumes(MediaType.WILDCARD)
+    public Uni<AuthorizationView> authorizeWithoutBody(@PathParam("id") UUID id, String body) {
+        if (body != null && !body.isBlank()) {
+            throw new ApiException(415, "Unsupported Media Type", "A body for this request is JSON: send it as application/json.");
+        }
+        return service.authorize(id, null);
     }
 
     @GET

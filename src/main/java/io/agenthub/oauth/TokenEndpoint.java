@@ -20,6 +20,8 @@ public class TokenEndpoint {
 
     private static final Logger LOG = Logger.getLogger(TokenEndpoint.class);
 
+    private static final java.util.regex.Pattern TOKEN = java.util.regex.Pattern.compile("[\\x21-\\x7E]{1,16384}");
+
     private final OAuthHttp http;
 
     public TokenEndpoint(OAuthHttp http) {
@@ -43,7 +45,7 @@ public class TokenEndpoint {
         form.put("client_id", client.clientId());
         form.put("code_verifier", verifier);
         form.put("resource", resource);
-        return post(client.tokenEndpoint(), form, client, secret).map(answer -> tokens(answer, null));
+        return post("the token endpoint", client.tokenEndpoint(), form, client, secret).map(answer -> tokens(answer, null));
     }
 
     /** The refresh grant; the answer is the caller's to judge (a refused grant is not a failure of the call). */
@@ -53,22 +55,23 @@ public class TokenEndpoint {
         form.put("refresh_token", refreshToken);
         form.put("client_id", client.clientId());
         form.put("resource", client.resource());
-        return post(client.tokenEndpoint(), form, client, secret);
+        return post("the token endpoint", client.tokenEndpoint(), form, client, secret);
     }
 
     /** Parses a token endpoint answer; {@code previousRefresh} is kept when a refresh answer rotates nothing. */
     static Tokens tokens(OAuthHttp.Answer answer, String previousRefresh) {
         if (!answer.ok()) {
-            throw new OAuthUpstreamException("The token endpoint refused the request (HTTP " + answer.status() + ").", answer.error());
+            throw new OAuthUpstreamException("The token endpoint refused the request.", answer.error());
         }
         var body = answer.body();
-        if (!(body.getValue("access_token") instanceof String access) || access.isBlank()) {
-            throw new OAuthUpstreamException("The token endpoint answered without an access_token.", null);
+        // printable, no spaces, bounded: it goes into Authorization headers (RFC 6750 section 2.1)
+        if (!(body.getValue("access_token") instanceof String access) || !TOKEN.matcher(access).matches()) {
+            throw new OAuthUpstreamException("The token endpoint answered without a usable access_token.", null);
         }
         Instant expires = body.getValue("expires_in") instanceof Number n ? Instant.now().plusSeconds(n.longValue()) : null;
-        String refresh = body.getValue("refresh_token") instanceof String r ? r : previousRefresh;
-        String type = body.getValue("token_type") instanceof String t ? t : "Bearer";
-        String scope = body.getValue("scope") instanceof String s ? s : null;
+        String refresh = body.getValue("refresh_token") instanceof String r && TOKEN.matcher(r).matches() ? r : previousRefresh;
+        String type = body.getValue("token_type") instanceof String t && t.matches("[A-Za-z0-9_.-]{1,50}") ? t : "Bearer";
+        String scope = body.getValue("scope") instanceof String s && s.length() <= 2048 ? s : null;
         return new Tokens(access, refresh, type.equalsIgnoreCase("bearer") ? "Bearer" : type, scope, expires);
     }
 
@@ -90,7 +93,7 @@ public class TokenEndpoint {
         form.put("token", value);
         form.put("token_type_hint", hint);
         form.put("client_id", client.clientId());
-        return post(client.revocationEndpoint(), form, client, secret)
+        return post("the revocation endpoint", client.revocationEndpoint(), form, client, secret)
                 .invoke(answer -> {
                     if (!answer.ok()) {
                         LOG.warnf("Revoking a %s of configuration %s answered HTTP %d", hint, client.configId(), answer.status());
@@ -103,8 +106,8 @@ public class TokenEndpoint {
                 });
     }
 
-    private Uni<OAuthHttp.Answer> post(String url, Map<String, String> form, OAuthClient client, String secret) {
+    private Uni<OAuthHttp.Answer> post(String what, String url, Map<String, String> form, OAuthClient client, String secret) {
         boolean confidential = secret != null && !secret.isEmpty();
-        return http.postForm(url, form, confidential ? client.clientId() : null, confidential ? secret : null);
+        return http.postForm(what, url, form, confidential ? client.clientId() : null, confidential ? secret : null);
     }
 }

@@ -128,10 +128,6 @@ class HousekeepingAndRotationTest {
                 return java.time.Duration.ofMinutes(1);
             }
 
-            public java.time.Duration httpTimeout() {
-                return java.time.Duration.ofSeconds(10);
-            }
-
             public Optional<String> publicUrl() {
                 return Optional.empty();
             }

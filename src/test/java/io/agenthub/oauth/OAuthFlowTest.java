@@ -108,6 +108,20 @@ class OAuthFlowTest {
     }
 
     @Test
+    void anAuthorizationNeedsNeitherBodyNorContentType() {
+        Api user = Api.signIn(Tokens.unique("user"), Tokens.unique("bodiless-org"), "owner");
+        String configId = oauthConfiguration(user, fake.mcpUrl);
+        String path = "/api/mcp/configurations/" + configId + "/oauth/authorize";
+        io.restassured.RestAssured.given().auth().oauth2(user.token()).post(path).then().statusCode(200)
+                .body("authorizationUrl", startsWith(fake.issuer + "/authorize?"));
+        io.restassured.RestAssured.given().auth().oauth2(user.token()).contentType("application/json").post(path).then()
+                .statusCode(200);
+        user.request().body("{}").post(path).then().statusCode(200);
+        io.restassured.RestAssured.given().auth().oauth2(user.token()).contentType("text/plain").body("scopes=a").post(path).then()
+                .statusCode(415).contentType("application/problem+json");
+    }
+
+    @Test
     void aStateWorksOnceForItsOwnUserBeforeItExpires() throws Exception {
         String org = Tokens.unique("state-org");
         Api user = Api.signIn(Tokens.unique("user"), org, "owner");
@@ -368,13 +382,15 @@ class OAuthFlowTest {
     void brokenOrUnreachableServersAre502() {
         Api user = Api.signIn(Tokens.unique("user"), Tokens.unique("broken-org"), "owner");
         String unreachable = oauthConfiguration(user, "http://127.0.0.1:1/mcp");
+        String undiscoverable = "Agent Hub could not discover how to authorize with 127.0.0.1: its OAuth metadata is unreachable, "
+                + "missing or invalid.";
         user.request().post("/api/mcp/configurations/" + unreachable + "/oauth/authorize").then().statusCode(502)
-                .contentType("application/problem+json");
+                .contentType("application/problem+json").body("detail", equalTo(undiscoverable));
         String configId = oauthConfiguration(user, fake.mcpUrl);
         fake.malformedMetadata = true;
         try {
             user.request().post("/api/mcp/configurations/" + configId + "/oauth/authorize").then().statusCode(502)
-                    .body("detail", equalTo("The metadata of 127.0.0.1 has an invalid authorization_endpoint."));
+                    .body("detail", equalTo(undiscoverable));
         } finally {
             fake.malformedMetadata = false;
         }

@@ -165,7 +165,10 @@ public final class FakeOAuthServers implements QuarkusTestResourceLifecycleManag
             return Map.of("quarkus.http.ssl-port", String.valueOf(port), "quarkus.http.test-ssl-port", String.valueOf(port),
                     "quarkus.http.ssl.certificate.key-store-file", keystore.toString(),
                     "quarkus.http.ssl.certificate.key-store-password", password,
-                    "agent-hub.oauth.public-url", "https://localhost:" + port);
+                    "agent-hub.oauth.public-url", "https://localhost:" + port,
+                    // the fakes listen on 127.0.0.1 only; every other loopback address stays refused
+                    "agent-hub.outbound.allow", "127.0.0.1",
+                    "agent-hub.outbound.deadline", "PT4S");
         } catch (IOException | InterruptedException | java.security.GeneralSecurityException e) {
             throw new IllegalStateException("Could not make the test TLS certificate", e);
         }
