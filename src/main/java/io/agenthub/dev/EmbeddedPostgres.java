@@ -261,8 +261,11 @@ public final class EmbeddedPostgres {
         try (Connection c = DriverManager.getConnection(server.jdbcUrl("postgres"), SUPERUSER, server.superuserPassword());
              Statement s = c.createStatement()) {
             s.execute("CREATE ROLE " + OWNER_ROLE + " LOGIN CREATEROLE PASSWORD '" + server.ownerPassword() + "'");
+            // made by the owner, which so holds ADMIN OPTION on it (PostgreSQL 16+) and may set its timeouts (V5)
+            s.execute("SET ROLE " + OWNER_ROLE);
             s.execute("CREATE ROLE " + APP_ROLE + " LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE PASSWORD '"
                     + server.appPassword() + "'");
+            s.execute("RESET ROLE");
             s.execute("CREATE DATABASE " + DATABASE + " OWNER " + OWNER_ROLE);
             s.execute("REVOKE ALL ON DATABASE " + DATABASE + " FROM PUBLIC");
             s.execute("GRANT CONNECT ON DATABASE " + DATABASE + " TO " + APP_ROLE);

@@ -38,6 +38,9 @@ public class McpConfiguration extends TrackedEntity {
     /** pre_registered (an administrator's) or dynamic_registration (Agent Hub's); null without a client id, or from before. */
     @Column(name = "oauth_client_source")
     public String oauthClientSource;
+    /** The issuer a dynamically registered client was registered with: another issuer needs another registration. */
+    @Column(name = "oauth_client_issuer")
+    public String oauthClientIssuer;
     @Column(name = "oauth_client_secret_encrypted")
     public byte[] oauthClientSecretEncrypted;
     @Column(name = "oauth_key_id")

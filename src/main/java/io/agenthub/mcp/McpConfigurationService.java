@@ -225,6 +225,7 @@ public class McpConfigurationService {
                 c.oauthResource = null;
                 c.oauthClientId = null;
                 c.oauthClientSource = null;
+                c.oauthClientIssuer = null;
                 forgetClient(c);
                 changes.put(OAUTH_RESET, "discovery, registration and connections reset");
             }
@@ -259,8 +260,18 @@ public class McpConfigurationService {
                     "oauth.registrationEndpoint", changes, v -> v);
             set(o.resource(), c.oauthResource, v -> c.oauthResource = v, "oauth.resource", changes, v -> v);
             set(o.extraParams(), c.oauthExtraParams, v -> c.oauthExtraParams = v, "oauth.extraParams", changes, v -> v.keySet());
+            // tokens were issued by the server and to the client configured before: none of them applies now
+            if (ISSUING.stream().anyMatch(changes::containsKey)) {
+                if (changes.containsKey("oauth.issuer") || changes.containsKey("oauth.clientId")) {
+                    c.oauthClientIssuer = null;
+                }
+                changes.put(OAUTH_RESET, "connections reset: the authorization server or the client changed");
+            }
         }
     }
+
+    private static final List<String> ISSUING = List.of("oauth.clientId", "oauth.issuer", "oauth.authorizationEndpoint",
+            "oauth.tokenEndpoint", "oauth.revocationEndpoint", "oauth.resource");
 
     /** A pre-registered client's secret given with the request, sealed as tokens are, or cleared. */
     private Uni<Void> clientSecret(McpConfiguration c, McpConfigurationRequest r, Map<String, Object> changes) {

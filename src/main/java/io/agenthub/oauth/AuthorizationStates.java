@@ -41,7 +41,7 @@ public class AuthorizationStates {
      * them: the code was issued to it, and the tokens stay bound to it.
      */
     record Pending(UUID configId, String verifier, String redirectUri, String resource, String clientId, String clientMechanism,
-            String scope) {
+            String scope, String issuer, boolean issuerInResponse, String tokenEndpoint, String revocationEndpoint) {
     }
 
     /** Stores a new state for the caller, asking for {@code scope}. In the caller's transaction. */
@@ -49,10 +49,12 @@ public class AuthorizationStates {
         Started started = new Started(random(), random(), expiresAt);
         return Sql.update("""
                 INSERT INTO oauth_states (state, code_verifier, redirect_uri, user_id, organization_id,
-                                          mcp_configuration_id, scope, resource, expires_at, client_id, client_mechanism)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)""",
+                                          mcp_configuration_id, scope, resource, expires_at, client_id, client_mechanism,
+                                          issuer, issuer_in_response, token_endpoint, revocation_endpoint)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)""",
                 started.state(), started.verifier(), redirectUri, caller.userId(), caller.organizationId(), client.configId(),
-                scope, client.resource(), expiresAt.atOffset(ZoneOffset.UTC), client.clientId(), client.mechanism())
+                scope, client.resource(), expiresAt.atOffset(ZoneOffset.UTC), client.clientId(), client.mechanism(),
+                client.issuer(), client.returnsIssuer(), client.tokenEndpoint(), client.revocationEndpoint())
                 .replaceWith(started);
     }
 
@@ -64,10 +66,12 @@ public class AuthorizationStates {
     Uni<Pending> consume(Caller caller, String state) {
         return Sql.record(row -> new Pending(row.uuid("mcp_configuration_id"), row.text("code_verifier"),
                 row.text("redirect_uri"), row.text("resource"), row.text("client_id"), row.text("client_mechanism"),
-                row.text("scope")), """
+                row.text("scope"), row.text("issuer"), row.bool("issuer_in_response"), row.text("token_endpoint"),
+                row.text("revocation_endpoint")), """
                 UPDATE oauth_states SET used_at = now()
                 WHERE state = $1 AND used_at IS NULL AND expires_at > now() AND user_id = $2
-                RETURNING mcp_configuration_id, code_verifier, redirect_uri, resource, client_id, client_mechanism, scope""",
+                RETURNING mcp_configuration_id, code_verifier, redirect_uri, resource, client_id, client_mechanism, scope,
+                          issuer, issuer_in_response, token_endpoint, revocation_endpoint""",
                 state, caller.userId());
     }
 

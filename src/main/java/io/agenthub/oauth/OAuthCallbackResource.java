@@ -35,9 +35,9 @@ public class OAuthCallbackResource {
     /** JSON when asked for (or without a front-end), otherwise a redirect to the front-end with the outcome. */
     @GET
     public Uni<Response> callback(@QueryParam("state") String state, @QueryParam("code") String code,
-            @QueryParam("error") String error, @HeaderParam("Accept") String accept) {
+            @QueryParam("error") String error, @QueryParam("iss") String iss, @HeaderParam("Accept") String accept) {
         boolean json = config.frontendRedirect().isEmpty() || (accept != null && accept.contains(MediaType.APPLICATION_JSON));
-        Uni<ConnectionView> outcome = service.callback(state, code, error);
+        Uni<ConnectionView> outcome = service.callback(state, code, error, iss);
         if (json) {
             return outcome.map(view -> Response.ok(view).build());
         }

@@ -87,7 +87,8 @@ public class OAuthClients {
                 return Uni.createFrom().item(c.using(OAuthClient.METADATA_DOCUMENT, metadataDocument.url().get()));
             }
             if (c.registrationEndpoint() != null) {
-                if (c.clientId() != null) {
+                // a client is registered per issuer (MCP authorization, 2026-07-28): another one registers again
+                if (c.registeredHere()) {
                     return Uni.createFrom().item(c.using(OAuthClient.DYNAMIC_REGISTRATION, c.clientId()));
                 }
                 return discovery.register(c.registrationEndpoint()).chain(registration -> transactions.inTransaction(
@@ -130,6 +131,7 @@ public class OAuthClients {
             if (OAuthClient.DYNAMIC_REGISTRATION.equals(client.mechanism())) {
                 c.oauthClientId = client.clientId();
                 c.oauthClientSource = OAuthClient.DYNAMIC_REGISTRATION;
+                c.oauthClientIssuer = client.clientIssuer();
             }
             c.oauthIssuer = client.issuer();
             c.oauthAuthorizationEndpoint = client.authorizationEndpoint();
@@ -157,7 +159,8 @@ public class OAuthClients {
     Uni<Void> forgetRegistration(UUID configId) {
         return transactions.asSystem(() -> Sql.update("""
                 UPDATE mcp_configurations
-                SET oauth_client_id = NULL, oauth_client_secret_encrypted = NULL, oauth_key_id = NULL, oauth_client_source = NULL
+                SET oauth_client_id = NULL, oauth_client_secret_encrypted = NULL, oauth_key_id = NULL, oauth_client_source = NULL,
+                    oauth_client_issuer = NULL
                 WHERE id = $1 AND oauth_registration_endpoint IS NOT NULL
                   AND oauth_client_source IS DISTINCT FROM 'pre_registered'""", configId))
                 .invoke(n -> LOG.infof("MCP configuration %s: the authorization server refused its client; %s", configId,

@@ -86,7 +86,8 @@ public class OAuthService {
                 caller.userId(), configId);
     }
 
-    public Uni<ConnectionView> callback(String state, String code, String error) {
+    /** {@code iss}: the issuer the authorization response names (RFC 9207), when it names one. */
+    public Uni<ConnectionView> callback(String state, String code, String error, String iss) {
         Caller caller = current.get();
         if (state == null || state.length() < AuthorizationStates.STATE_LENGTH || state.length() > 128) {
             return Uni.createFrom().failure(ApiException.badRequest(INVALID_STATE));
@@ -95,6 +96,7 @@ public class OAuthService {
             if (pending == null) {
                 throw ApiException.badRequest(INVALID_STATE);
             }
+            requireIssuer(pending, iss);
             if (error != null) {
                 throw new OAuthUpstreamException("The authorization server refused the authorization.", error);
             }
@@ -103,6 +105,10 @@ public class OAuthService {
             }
             UUID configId = pending.configId();
             return transactions.inTransaction(() -> credentials(configId, pending.clientId(), pending.clientMechanism())
+                    .map(c -> pending.tokenEndpoint() == null ? c
+                            // the code is redeemed where the authorization began, whatever the configuration says now
+                            : new Credentials(c.client().at(pending.issuer(), pending.tokenEndpoint(), pending.revocationEndpoint()),
+                                    c.secret()))
                     .chain(c -> grantedScope(caller, configId).map(previous -> new Exchange(c, previous))))
                     .chain(x -> tokenEndpoint.exchange(x.credentials().client(), x.credentials().secret(), code, pending.verifier(),
                             pending.redirectUri(), pending.resource()).map(tokens -> new Exchanged(x, tokens)))
@@ -113,11 +119,31 @@ public class OAuthService {
                                     done.tokens().accessToken(), done.tokens().refreshToken(), done.tokens().tokenType(),
                                     // a server that says nothing about scope granted what was asked (RFC 6749 section 5.1)
                                     done.tokens().scope() != null ? done.tokens().scope() : pending.scope(), done.tokens().expiresAt(),
-                                    pending.clientId(), pending.clientMechanism()))
+                                    pending.clientId(), pending.clientMechanism(), issued(done.exchange().credentials().client())))
                             .chain(() -> audit.record("oauth.connect", "mcp_configuration", configId,
                                     details(done, pending)))
                             .chain(() -> connection(caller, configId))));
         });
+    }
+
+    /**
+     * RFC 9207: a response naming another issuer than the authorization was started with is a
+     * mix-up, always refused; a server that said it names itself must.
+     */
+    private static void requireIssuer(AuthorizationStates.Pending pending, String iss) {
+        if (iss != null && pending.issuer() != null && !iss.equals(pending.issuer())) {
+            throw ApiException.badRequest("The authorization response names another issuer than the authorization server it was "
+                    + "sent to; start again.").withCode("issuer_mismatch",
+                    "The authorization response names another issuer than the authorization server it was sent to; start again.");
+        }
+        if (iss == null && pending.issuerInResponse()) {
+            throw ApiException.badRequest("The authorization response lacks the iss parameter its server promised; start again.")
+                    .withCode("issuer_missing", "The authorization response lacks the iss parameter its server promised; start again.");
+        }
+    }
+
+    static TokenCipher.Issued issued(OAuthClient client) {
+        return new TokenCipher.Issued(client.issuer(), client.tokenEndpoint(), client.revocationEndpoint());
     }
 
     private record Exchange(Credentials credentials, String previousScope) {
@@ -134,12 +160,13 @@ public class OAuthService {
     public Uni<Void> disconnect(UUID configId) {
         Caller caller = current.get();
         return transactions.inTransaction(() -> Panache.getSession()
-                .chain(s -> clients.configuration(configId).chain(() -> cipher.load(s, caller.userId(), configId, false)))
+                .chain(s -> clients.configuration(configId).chain(() -> cipher.load(s, caller.userId(), configId)))
                 .chain(token -> {
                     if (token == null) {
                         throw ApiException.notFound("OAuth connection");
                     }
-                    return credentials(configId, token.clientId(), token.clientMechanism()).map(c -> new Disconnection(c, token));
+                    return credentials(configId, token.clientId(), token.clientMechanism())
+                            .map(c -> new Disconnection(new Credentials(OAuthTokenService.issuer(c.client(), token), c.secret()), token));
                 }))
                 .chain(d -> tokenEndpoint.revoke(d.credentials().client(), d.credentials().secret(), d.token())
                         .chain(() -> transactions.inTransaction(() -> Sql.update("DELETE FROM mcp_oauth_tokens WHERE id = $1",

@@ -40,12 +40,17 @@ public class TokenCipher {
 
     /** A decrypted token row; never serialised. */
     public record StoredToken(UUID id, UUID organizationId, String accessToken, String refreshToken, String tokenType,
-            String scope, Instant expiresAt, String status, String clientId, String clientMechanism) {
+            String scope, Instant expiresAt, String status, String clientId, String clientMechanism, Issued issued,
+            Instant lastRefreshedAt) {
 
         @Override
         public String toString() {
             return "StoredToken[" + id + ", " + status + "]";
         }
+    }
+
+    /** Who issued a token, and so the only endpoints it is ever sent to. */
+    public record Issued(String issuer, String tokenEndpoint, String revocationEndpoint) {
     }
 
     public String primaryKeyId() {
@@ -62,24 +67,28 @@ public class TokenCipher {
 
     /**
      * Stores (or replaces, in one statement: the working tokens stay until new ones arrive) the
-     * tokens of a user for a configuration, with the client they were issued to.
+     * tokens of a user for a configuration, with the client and the server they were issued by.
      */
     public Uni<Void> store(Mutiny.Session session, UUID orgId, UUID userId, UUID configId, String access, String refresh,
-            String tokenType, String scope, Instant expiresAt, String clientId, String clientMechanism) {
+            String tokenType, String scope, Instant expiresAt, String clientId, String clientMechanism, Issued issued) {
         return session.createNativeQuery("""
                 INSERT INTO mcp_oauth_tokens (organization_id, user_id, mcp_configuration_id, access_token_encrypted,
                     refresh_token_encrypted, token_type, scope, expires_at, key_id, status, status_reason, last_refreshed_at,
-                    client_id, client_mechanism)
+                    client_id, client_mechanism, issuer, token_endpoint, revocation_endpoint)
                 VALUES (:org, :user, :config, encrypt_token(:access, :key), encrypt_token(CAST(:refresh AS text), :key),
                     :type, CAST(:scope AS text), CAST(CAST(:expires AS text) AS timestamptz), :kid, 'active', NULL, NULL,
-                    CAST(:client AS text), CAST(:mechanism AS text))
+                    CAST(:client AS text), CAST(:mechanism AS text), CAST(:issuer AS text), CAST(:tokenEndpoint AS text),
+                    CAST(:revocationEndpoint AS text))
                 ON CONFLICT (user_id, mcp_configuration_id) DO UPDATE SET
                     access_token_encrypted = EXCLUDED.access_token_encrypted,
                     refresh_token_encrypted = EXCLUDED.refresh_token_encrypted,
                     token_type = EXCLUDED.token_type, scope = EXCLUDED.scope, expires_at = EXCLUDED.expires_at,
                     key_id = EXCLUDED.key_id, status = 'active', status_reason = NULL,
-                    client_id = EXCLUDED.client_id, client_mechanism = EXCLUDED.client_mechanism""")
+                    client_id = EXCLUDED.client_id, client_mechanism = EXCLUDED.client_mechanism, issuer = EXCLUDED.issuer,
+                    token_endpoint = EXCLUDED.token_endpoint, revocation_endpoint = EXCLUDED.revocation_endpoint""")
                 .setParameter("client", clientId).setParameter("mechanism", clientMechanism)
+                .setParameter("issuer", issued.issuer()).setParameter("tokenEndpoint", issued.tokenEndpoint())
+                .setParameter("revocationEndpoint", issued.revocationEndpoint())
                 .setParameter("org", orgId).setParameter("user", userId).setParameter("config", configId)
                 .setParameter("access", access).setParameter("refresh", refresh)
                 .setParameter("type", tokenType).setParameter("scope", scope)
@@ -88,34 +97,37 @@ public class TokenCipher {
                 .executeUpdate().replaceWithVoid();
     }
 
-    /** The user's token row for a configuration, decrypted; {@code forUpdate} locks it until the transaction ends. */
-    public Uni<StoredToken> load(Mutiny.Session session, UUID userId, UUID configId, boolean forUpdate) {
-        return session.createNativeQuery("SELECT key_id FROM mcp_oauth_tokens WHERE user_id = :user AND mcp_configuration_id = :config"
-                + (forUpdate ? " FOR UPDATE" : ""), String.class)
+    /** The user's token row for a configuration, decrypted. */
+    public Uni<StoredToken> load(Mutiny.Session session, UUID userId, UUID configId) {
+        return session.createNativeQuery("SELECT key_id FROM mcp_oauth_tokens WHERE user_id = :user AND mcp_configuration_id = :config",
+                String.class)
                 .setParameter("user", userId).setParameter("config", configId)
                 .getResultList()
                 .chain(keyIds -> keyIds.isEmpty() ? Uni.createFrom().nullItem() : session.createNativeQuery("""
                         SELECT id, organization_id, decrypt_token(access_token_encrypted, :key),
                                decrypt_token(refresh_token_encrypted, :key), token_type, scope, expires_at, status, client_id,
-                               client_mechanism
+                               client_mechanism, issuer, token_endpoint, revocation_endpoint, last_refreshed_at
                         FROM mcp_oauth_tokens WHERE user_id = :user AND mcp_configuration_id = :config""", Object[].class)
                         .setParameter("key", key(keyIds.get(0)))
                         .setParameter("user", userId).setParameter("config", configId)
                         .getSingleResult()
                         .map(r -> new StoredToken((UUID) r[0], (UUID) r[1], (String) r[2], (String) r[3], (String) r[4],
-                                (String) r[5], toInstant(r[6]), (String) r[7], (String) r[8], (String) r[9])));
+                                (String) r[5], toInstant(r[6]), (String) r[7], (String) r[8], (String) r[9],
+                                new Issued((String) r[10], (String) r[11], (String) r[12]), toInstant(r[13]))));
     }
 
     /** After a refresh: the new access token and the refresh token now in force (rotated or kept). */
-    public Uni<Void> refreshed(Mutiny.Session session, UUID tokenId, String access, String refresh, String scope,
+    public Uni<Void> refreshed(Mutiny.Session session, UUID tokenId, UUID leaseId, String access, String refresh, String scope,
             Instant expiresAt) {
         return session.createNativeQuery("""
                 UPDATE mcp_oauth_tokens SET
                     access_token_encrypted = encrypt_token(:access, :key),
                     refresh_token_encrypted = encrypt_token(CAST(:refresh AS text), :key),
                     scope = COALESCE(CAST(:scope AS text), scope), expires_at = CAST(CAST(:expires AS text) AS timestamptz),
-                    key_id = :kid, status = 'active', status_reason = NULL, last_refreshed_at = now()
-                WHERE id = :id""")
+                    key_id = :kid, status = 'active', status_reason = NULL, last_refreshed_at = now(),
+                    refresh_lease_id = NULL, refresh_lease_until = NULL
+                WHERE id = :id AND refresh_lease_id = :lease""")
+                .setParameter("lease", leaseId)
                 .setParameter("access", access).setParameter("refresh", refresh).setParameter("scope", scope)
                 .setParameter("expires", expiresAt == null ? null : expiresAt.toString())
                 .setParameter("key", key(primaryKeyId())).setParameter("kid", primaryKeyId())

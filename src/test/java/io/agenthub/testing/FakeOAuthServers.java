@@ -53,6 +53,8 @@ public final class FakeOAuthServers implements QuarkusTestResourceLifecycleManag
     /** Offers dynamic client registration (the default), accepts client metadata documents. */
     public volatile boolean offersRegistration = true;
     public volatile boolean acceptsMetadataDocuments = false;
+    /** Says it names itself in authorization responses (RFC 9207 authorization_response_iss_parameter_supported). */
+    public volatile boolean namesIssuerInResponses = false;
     /** A strict server: a document's redirect URIs must share the client id's origin (as the draft lets servers demand). */
     public volatile boolean sameOriginRedirectsOnly = false;
     /** The client metadata documents fetched, as fetched. */
@@ -110,6 +112,9 @@ public final class FakeOAuthServers implements QuarkusTestResourceLifecycleManag
             }
             if (acceptsMetadataDocuments) {
                 metadata.put("client_id_metadata_document_supported", true);
+            }
+            if (namesIssuerInResponses) {
+                metadata.put("authorization_response_iss_parameter_supported", true);
             }
             json(ex, 200, metadata);
         });
@@ -184,6 +189,7 @@ public final class FakeOAuthServers implements QuarkusTestResourceLifecycleManag
         offersRegistration = true;
         acceptsMetadataDocuments = false;
         sameOriginRedirectsOnly = false;
+        namesIssuerInResponses = false;
         documentsFetched.clear();
     }
 
