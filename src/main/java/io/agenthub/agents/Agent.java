@@ -16,10 +16,13 @@ import io.agenthub.tenancy.TrackedEntity;
 @Table(name = "agents")
 public class Agent extends TrackedEntity {
 
+    @Column(columnDefinition = "text")
     public String name;
+    @Column(columnDefinition = "text")
     public String type;
-    @Column(name = "display_name")
+    @Column(name = "display_name", columnDefinition = "text")
     public String displayName;
+    @Column(columnDefinition = "text")
     public String description;
     @JdbcTypeCode(SqlTypes.JSON)
     public Map<String, Object> config;

@@ -15,10 +15,11 @@ public class Model extends TrackedEntity {
 
     @Column(name = "agent_id")
     public UUID agentId;
+    @Column(columnDefinition = "text")
     public String name;
-    @Column(name = "provider_model_id")
+    @Column(name = "provider_model_id", columnDefinition = "text")
     public String providerModelId;
-    @Column(name = "display_name")
+    @Column(name = "display_name", columnDefinition = "text")
     public String displayName;
     @Column(name = "context_window")
     public int contextWindow;

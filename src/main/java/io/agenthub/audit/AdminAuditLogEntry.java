@@ -16,9 +16,9 @@ public class AdminAuditLogEntry extends AuditRecord {
 
     @Column(name = "admin_user_id")
     public UUID adminUserId;
-    @Column(name = "target_type")
+    @Column(name = "target_type", columnDefinition = "text")
     public String targetType;
-    @Column(name = "target_id")
+    @Column(name = "target_id", columnDefinition = "text")
     public String targetId;
     @Column(name = "target_organization_id")
     public UUID targetOrganizationId;

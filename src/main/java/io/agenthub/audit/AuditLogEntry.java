@@ -18,10 +18,10 @@ public class AuditLogEntry extends AuditRecord {
     public UUID organizationId;
     @Column(name = "actor_user_id")
     public UUID actorUserId;
-    @Column(name = "actor_subject")
+    @Column(name = "actor_subject", columnDefinition = "text")
     public String actorSubject;
-    @Column(name = "resource_type")
+    @Column(name = "resource_type", columnDefinition = "text")
     public String resourceType;
-    @Column(name = "resource_id")
+    @Column(name = "resource_id", columnDefinition = "text")
     public String resourceId;
 }

@@ -18,15 +18,16 @@ public abstract class AuditRecord {
 
     @Id
     public UUID id;
+    @Column(columnDefinition = "text")
     public String action;
     @JdbcTypeCode(SqlTypes.JSON)
     public Map<String, Object> details;
-    @Column(name = "request_id")
+    @Column(name = "request_id", columnDefinition = "text")
     public String requestId;
-    @Column(name = "ip_address")
+    @Column(name = "ip_address", columnDefinition = "inet")
     @ColumnTransformer(read = "host(ip_address)")
     public String ipAddress;
-    @Column(name = "user_agent")
+    @Column(name = "user_agent", columnDefinition = "text")
     public String userAgent;
     @Column(name = "created_at")
     public Instant createdAt;

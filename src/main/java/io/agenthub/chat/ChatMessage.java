@@ -26,10 +26,13 @@ public class ChatMessage {
     public UUID organizationId;
     @Column(name = "user_id")
     public UUID userId;
+    @Column(columnDefinition = "text")
     public String role;
+    @Column(columnDefinition = "text")
     public String content;
+    @Column(columnDefinition = "text")
     public String status;
-    @Column(name = "idempotency_key")
+    @Column(name = "idempotency_key", columnDefinition = "text")
     public String idempotencyKey;
     @Column(name = "input_tokens")
     public Integer inputTokens;

@@ -21,6 +21,7 @@ public class ChatSession extends TrackedEntity {
     public UUID agentId;
     @Column(name = "model_id")
     public UUID modelId;
+    @Column(columnDefinition = "text")
     public String title;
     public boolean archived;
     @Column(name = "last_message_at")

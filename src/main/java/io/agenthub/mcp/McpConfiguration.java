@@ -21,43 +21,49 @@ public class McpConfiguration extends TrackedEntity {
     /** Null: organisation-wide. */
     @Column(name = "user_id")
     public UUID userId;
+    @Column(columnDefinition = "text")
     public String name;
+    @Column(columnDefinition = "text")
     public String description;
+    @Column(columnDefinition = "text")
     public String transport;
+    @Column(columnDefinition = "text")
     public String url;
+    @Column(columnDefinition = "text")
     public String command;
+    @Column(columnDefinition = "_text")
     public String[] args;
     @JdbcTypeCode(SqlTypes.JSON)
     public Map<String, String> env;
     @JdbcTypeCode(SqlTypes.JSON)
     public Map<String, String> headers;
-    @Column(name = "auth_type")
+    @Column(name = "auth_type", columnDefinition = "text")
     public String authType;
-    @Column(name = "oauth_client_id")
+    @Column(name = "oauth_client_id", columnDefinition = "text")
     public String oauthClientId;
     /** pre_registered (an administrator's) or dynamic_registration (Agent Hub's); null without a client id, or from before. */
-    @Column(name = "oauth_client_source")
+    @Column(name = "oauth_client_source", columnDefinition = "text")
     public String oauthClientSource;
     /** The issuer a dynamically registered client was registered with: another issuer needs another registration. */
-    @Column(name = "oauth_client_issuer")
+    @Column(name = "oauth_client_issuer", columnDefinition = "text")
     public String oauthClientIssuer;
     @Column(name = "oauth_client_secret_encrypted")
     public byte[] oauthClientSecretEncrypted;
-    @Column(name = "oauth_key_id")
+    @Column(name = "oauth_key_id", columnDefinition = "text")
     public String oauthKeyId;
-    @Column(name = "oauth_scopes")
+    @Column(name = "oauth_scopes", columnDefinition = "text")
     public String oauthScopes;
-    @Column(name = "oauth_issuer")
+    @Column(name = "oauth_issuer", columnDefinition = "text")
     public String oauthIssuer;
-    @Column(name = "oauth_authorization_endpoint")
+    @Column(name = "oauth_authorization_endpoint", columnDefinition = "text")
     public String oauthAuthorizationEndpoint;
-    @Column(name = "oauth_token_endpoint")
+    @Column(name = "oauth_token_endpoint", columnDefinition = "text")
     public String oauthTokenEndpoint;
-    @Column(name = "oauth_revocation_endpoint")
+    @Column(name = "oauth_revocation_endpoint", columnDefinition = "text")
     public String oauthRevocationEndpoint;
-    @Column(name = "oauth_registration_endpoint")
+    @Column(name = "oauth_registration_endpoint", columnDefinition = "text")
     public String oauthRegistrationEndpoint;
-    @Column(name = "oauth_resource")
+    @Column(name = "oauth_resource", columnDefinition = "text")
     public String oauthResource;
     @JdbcTypeCode(SqlTypes.JSON)
     @Column(name = "oauth_extra_params")

@@ -15,11 +15,15 @@ import org.hibernate.type.SqlTypes;
 @Table(name = "organizations")
 public class Organization extends TrackedEntity {
 
+    @Column(columnDefinition = "text")
     public String name;
+    @Column(columnDefinition = "text")
     public String slug;
-    @Column(name = "external_id")
+    @Column(name = "external_id", columnDefinition = "text")
     public String externalId;
+    @Column(columnDefinition = "text")
     public String status;
+    @Column(columnDefinition = "text")
     public String plan;
     @JdbcTypeCode(SqlTypes.JSON)
     public Map<String, Object> settings;

@@ -12,12 +12,15 @@ import io.agenthub.tenancy.TrackedEntity;
 @Table(name = "system_prompts")
 public class SystemPrompt extends TrackedEntity {
 
+    @Column(columnDefinition = "text")
     public String scope;
     @Column(name = "organization_id")
     public UUID organizationId;
     @Column(name = "user_id")
     public UUID userId;
+    @Column(columnDefinition = "text")
     public String name;
+    @Column(columnDefinition = "text")
     public String content;
     public int priority;
     public boolean enabled;

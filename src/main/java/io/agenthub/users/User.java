@@ -14,11 +14,13 @@ public class User extends TrackedEntity {
 
     @Column(name = "organization_id")
     public UUID organizationId;
-    @Column(name = "oidc_subject")
+    @Column(name = "oidc_subject", columnDefinition = "text")
     public String oidcSubject;
+    @Column(columnDefinition = "text")
     public String email;
-    @Column(name = "display_name")
+    @Column(name = "display_name", columnDefinition = "text")
     public String displayName;
+    @Column(columnDefinition = "text")
     public String role;
     @Column(name = "is_active")
     public boolean active;

@@ -21,15 +21,15 @@ public class UserSession extends TrackedEntity {
     public UUID userId;
     @Column(name = "organization_id")
     public UUID organizationId;
-    @Column(name = "session_key")
+    @Column(name = "session_key", columnDefinition = "text")
     public String sessionKey;
     @JdbcTypeCode(SqlTypes.JSON)
     @Column(name = "workspace_context")
     public Map<String, Object> workspaceContext;
     @ColumnTransformer(read = "host(ip_address)")
-    @Column(name = "ip_address", insertable = false, updatable = false)
+    @Column(name = "ip_address", insertable = false, updatable = false, columnDefinition = "inet")
     public String ipAddress;
-    @Column(name = "user_agent")
+    @Column(name = "user_agent", columnDefinition = "text")
     public String userAgent;
     @Column(name = "last_seen_at")
     public Instant lastSeenAt;
