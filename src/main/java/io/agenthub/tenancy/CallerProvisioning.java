@@ -40,9 +40,19 @@ public class CallerProvisioning {
         }
         return findOrganization(external)
                 .chain(orgId -> orgId != null ? Uni.createFrom().item(orgId) : createOrganization(login, external))
-                .chain(orgId -> Sql.row("SELECT count(*) FROM users WHERE organization_id = $1", orgId).chain(members -> {
+                // the organisation's row locked first: two first sign-ins at once are counted one after the other
+                .chain(orgId -> Sql.row("""
+                        SELECT o.max_users, (SELECT count(*) FROM users u WHERE u.organization_id = o.id),
+                               (SELECT count(*) FROM users u WHERE u.organization_id = o.id AND u.is_active)
+                        FROM organizations o WHERE o.id = $1 FOR UPDATE OF o""", orgId).chain(members -> {
+                    long all = ((Number) members[1]).longValue();
+                    if (members[0] != null && ((Number) members[2]).longValue() >= ((Number) members[0]).longValue()) {
+                        String detail = "Your organisation has reached its limit of " + members[0] + " users; ask an owner to "
+                                + "raise it or deactivate someone.";
+                        throw ApiException.forbidden(detail).withCode("organization_full", detail);
+                    }
                     // the first user of an organisation owns it; later ones get their token's role
-                    Role role = ((Number) members[0]).longValue() == 0 ? Role.OWNER : Role.strongest(login.roles(), Role.MEMBER);
+                    Role role = all == 0 ? Role.OWNER : Role.strongest(login.roles(), Role.MEMBER);
                     return Sql.update("""
                             INSERT INTO users (id, organization_id, oidc_subject, email, display_name, role, last_login_at)
                             VALUES ($1, $2, $3, $4::text, $5::text, $6, now())

@@ -111,7 +111,7 @@ public class CallerService {
 
     /** {@code sessionId} is null until this login has a session row; {@code sessionFresh}: it needs no refresh. */
     private record Found(UUID userId, UUID orgId, Role role, boolean active, boolean orgSuspended, boolean platformAdmin,
-            UUID sessionId, boolean sessionRevoked, boolean sessionFresh) {
+            UUID sessionId, boolean sessionRevoked, boolean sessionFresh, String orgExternalId) {
 
         /** A subject the configuration names as platform admin who is not one yet. */
         boolean needsPlatformAdmin(TenancyConfig config, Login login) {
@@ -119,7 +119,7 @@ public class CallerService {
         }
 
         Found asPlatformAdmin() {
-            return new Found(userId, orgId, role, active, orgSuspended, true, sessionId, sessionRevoked, sessionFresh);
+            return new Found(userId, orgId, role, active, orgSuspended, true, sessionId, sessionRevoked, sessionFresh, orgExternalId);
         }
     }
 
@@ -130,7 +130,7 @@ public class CallerService {
 
     private static Found toFound(Object[] row) {
         return new Found((UUID) row[0], (UUID) row[1], Role.of((String) row[2]), (Boolean) row[3], "suspended".equals(row[4]),
-                (Boolean) row[5], (UUID) row[6], Boolean.TRUE.equals(row[7]), Boolean.TRUE.equals(row[8]));
+                (Boolean) row[5], (UUID) row[6], Boolean.TRUE.equals(row[7]), Boolean.TRUE.equals(row[8]), (String) row[9]);
     }
 
     private OffsetDateTime expires(Login login) {
@@ -149,6 +149,14 @@ public class CallerService {
     private Uni<Caller> admit(Found found, Login login) {
         if (!found.active()) {
             return Uni.createFrom().failure(ApiException.forbidden("Your account is deactivated."));
+        }
+        // a user belongs to one organisation: a token naming another is not served as a member of this one
+        if (login.organizationClaim() != null && found.orgExternalId() != null
+                && !login.organizationClaim().equals(found.orgExternalId())) {
+            String detail = "The token names organisation '" + abbreviate(login.organizationClaim())
+                    + "', but this account belongs to another organisation.";
+            return Uni.createFrom().failure(ApiException.forbidden(detail).withCode("organization_mismatch", detail)
+                    .asAuthFailure(AuthFailures.ORGANISATION_MISMATCH));
         }
         if (found.orgSuspended() && !found.platformAdmin()) {
             return Uni.createFrom().failure(ApiException.forbidden("Your organisation is suspended."));
@@ -183,6 +191,10 @@ public class CallerService {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private static String abbreviate(String claim) {
+        return claim.length() > 64 ? claim.substring(0, 64) + "..." : claim;
     }
 
     private static ApiException revoked() {

@@ -58,16 +58,25 @@ public class UserService {
             Role before = Role.of(user.role);
             Role after = request.role() == null ? before : Role.of(request.role());
             boolean deactivating = Boolean.FALSE.equals(request.active()) && user.active;
+            boolean reactivating = Boolean.TRUE.equals(request.active()) && !user.active;
             if ((before == Role.OWNER || after == Role.OWNER) && before != after && caller.role() != Role.OWNER) {
                 throw ApiException.forbidden("Only an owner can grant or take away the owner role.");
             }
+            if (before == Role.OWNER && (deactivating || reactivating) && caller.role() != Role.OWNER) {
+                throw ApiException.forbidden("Only an owner can deactivate or reactivate an owner.");
+            }
             Uni<Void> guard = before == Role.OWNER && user.active && (after != Role.OWNER || deactivating)
-                    ? users.count("organizationId = ?1 and role = 'owner' and active = true and id <> ?2", caller.organizationId(), id)
-                            .invoke(others -> {
-                                if (others == 0) {
-                                    throw ApiException.conflict("The last owner of an organization cannot be demoted or deactivated.");
-                                }
-                            }).replaceWithVoid()
+                    ? users.lockOtherActiveOwners(caller.organizationId(), id).invoke(others -> {
+                        if (others == 0) {
+                            throw ApiException.conflict("The last owner of an organization cannot be demoted or deactivated.");
+                        }
+                    }).replaceWithVoid()
+                    : reactivating ? users.lockSeats(caller.organizationId()).invoke(seats -> {
+                        if (seats.full()) {
+                            throw ApiException.conflict("The organisation has reached its limit of " + seats.max()
+                                    + " active users; raise it or deactivate someone first.");
+                        }
+                    }).replaceWithVoid()
                     : Uni.createFrom().voidItem();
             return guard.chain(() -> {
                 Map<String, Object> changes = new LinkedHashMap<>();
