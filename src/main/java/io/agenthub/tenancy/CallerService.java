@@ -71,16 +71,20 @@ public class CallerService {
 
     /** Token facts the caller is resolved from. */
     public record Login(String subject, String issuer, String organizationClaim, String organizationName, String email,
-            String name, Set<String> roles, String sessionId, Long issuedAt, Long expiresAt, String workspaceContext) {
+            String name, Set<String> roles, String sessionId, Long authenticatedAt, Long issuedAt, Long expiresAt,
+            String workspaceContext) {
 
         public static Login of(JsonWebToken jwt, Set<String> roles, TenancyConfig config, String workspaceContext) {
             Object org = jwt.getClaim(config.organizationClaim());
             Object orgName = jwt.getClaim(config.organizationNameClaim());
             Object sid = jwt.getClaim("sid");
             Object name = jwt.getClaim("name");
+            Object authTime = jwt.getClaim("auth_time");
             return new Login(jwt.getSubject(), jwt.getIssuer(), org == null ? null : unquote(org), orgName == null ? null : unquote(orgName),
                     jwt.getClaim("email") == null ? null : unquote(jwt.getClaim("email")), name == null ? null : unquote(name),
-                    roles, sid == null ? null : unquote(sid), jwt.getIssuedAtTime() == 0 ? null : jwt.getIssuedAtTime(),
+                    roles, sid == null ? null : unquote(sid),
+                    authTime instanceof Number n ? Long.valueOf(n.longValue()) : null,
+                    jwt.getIssuedAtTime() == 0 ? null : jwt.getIssuedAtTime(),
                     jwt.getExpirationTime() == 0 ? null : jwt.getExpirationTime(), workspaceContext);
         }
 
@@ -179,15 +183,21 @@ public class CallerService {
                 });
     }
 
-    /** The token's session id, or a stable digest of the login it belongs to. */
+    /**
+     * The login a token belongs to, as stable as the token allows: its session id; else the moment
+     * the user authenticated ({@code auth_time}, which refreshed tokens keep); else, for providers
+     * that say neither, the token's own issue time, so a revocation then refuses only the tokens
+     * issued before it (the README asks for {@code sid} in access tokens).
+     */
     static String sessionKey(Login login) {
         if (login.sessionId() != null && !login.sessionId().isBlank() && login.sessionId().length() <= 200) {
             return "sid:" + login.sessionId();
         }
+        boolean authenticated = login.authenticatedAt() != null;
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(
-                    (login.issuer() + "\n" + login.subject() + "\n" + login.issuedAt()).getBytes(StandardCharsets.UTF_8));
-            return "iat:" + HexFormat.of().formatHex(digest, 0, 16);
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest((login.issuer() + "\n" + login.subject() + "\n"
+                    + (authenticated ? login.authenticatedAt() : login.issuedAt())).getBytes(StandardCharsets.UTF_8));
+            return (authenticated ? "auth:" : "iat:") + HexFormat.of().formatHex(digest, 0, 16);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
