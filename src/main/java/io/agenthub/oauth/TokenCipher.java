@@ -12,16 +12,20 @@ import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
 
 /**
- * The one token cipher. Every statement that reads or writes an encrypted column is here, and
- * encryption happens in PostgreSQL (encrypt_token/decrypt_token, pgcrypto) with the key passed
- * as a bind parameter: keys are never stored, logged or returned. Each ciphertext carries the id
- * of its key, so rotation re-encrypts rows while every row stays readable.
+ * The one token cipher. Every statement that reads or writes an encrypted column is here. The
+ * ciphertexts are pgcrypto's (what encrypt_token/decrypt_token read and write) but made and opened
+ * in the service ({@link PgpSymmetric}): only ciphertexts travel to PostgreSQL, so neither a key nor
+ * a plaintext token or secret is ever a statement parameter that a statement log could keep. Keys
+ * are never stored, logged or returned. Each ciphertext carries the id of its key, so rotation
+ * re-encrypts rows while every row stays readable.
  */
 @Startup
 @ApplicationScoped
 public class TokenCipher {
 
     private final OAuthConfig.Encryption config;
+    // created with the bean at run time: a seeded generator must never be frozen into a native image
+    private final PgpSymmetric pgp = new PgpSymmetric(new java.security.SecureRandom());
 
     public TokenCipher(OAuthConfig config) {
         this.config = config.encryption();
@@ -65,6 +69,16 @@ public class TokenCipher {
         return key;
     }
 
+    /** {@code plaintext} sealed under the primary key; null stays null. */
+    byte[] seal(String plaintext) {
+        return plaintext == null ? null : pgp.encrypt(plaintext, key(primaryKeyId()));
+    }
+
+    /** What {@code ciphertext} sealed, under the key with {@code keyId}; null stays null. */
+    String open(byte[] ciphertext, String keyId) {
+        return ciphertext == null ? null : pgp.decrypt(ciphertext, key(keyId));
+    }
+
     /**
      * Stores (or replaces, in one statement: the working tokens stay until new ones arrive) the
      * tokens of a user for a configuration, with the client and the server they were issued by.
@@ -75,7 +89,7 @@ public class TokenCipher {
                 INSERT INTO mcp_oauth_tokens (organization_id, user_id, mcp_configuration_id, access_token_encrypted,
                     refresh_token_encrypted, token_type, scope, expires_at, key_id, status, status_reason, last_refreshed_at,
                     client_id, client_mechanism, issuer, token_endpoint, revocation_endpoint)
-                VALUES (:org, :user, :config, encrypt_token(:access, :key), encrypt_token(CAST(:refresh AS text), :key),
+                VALUES (:org, :user, :config, :access, CAST(:refresh AS bytea),
                     :type, CAST(:scope AS text), CAST(CAST(:expires AS text) AS timestamptz), :kid, 'active', NULL, NULL,
                     CAST(:client AS text), CAST(:mechanism AS text), CAST(:issuer AS text), CAST(:tokenEndpoint AS text),
                     CAST(:revocationEndpoint AS text))
@@ -85,69 +99,69 @@ public class TokenCipher {
                     token_type = EXCLUDED.token_type, scope = EXCLUDED.scope, expires_at = EXCLUDED.expires_at,
                     key_id = EXCLUDED.key_id, status = 'active', status_reason = NULL,
                     client_id = EXCLUDED.client_id, client_mechanism = EXCLUDED.client_mechanism, issuer = EXCLUDED.issuer,
-                    token_endpoint = EXCLUDED.token_endpoint, revocation_endpoint = EXCLUDED.revocation_endpoint""")
+                    token_endpoint = EXCLUDED.token_endpoint, revocation_endpoint = EXCLUDED.revocation_endpoint,
+                    refresh_lease_id = NULL, refresh_lease_until = NULL""")
                 .setParameter("client", clientId).setParameter("mechanism", clientMechanism)
                 .setParameter("issuer", issued.issuer()).setParameter("tokenEndpoint", issued.tokenEndpoint())
                 .setParameter("revocationEndpoint", issued.revocationEndpoint())
                 .setParameter("org", orgId).setParameter("user", userId).setParameter("config", configId)
-                .setParameter("access", access).setParameter("refresh", refresh)
+                .setParameter("access", seal(access)).setParameter("refresh", seal(refresh))
                 .setParameter("type", tokenType).setParameter("scope", scope)
                 .setParameter("expires", expiresAt == null ? null : expiresAt.toString())
-                .setParameter("key", key(primaryKeyId())).setParameter("kid", primaryKeyId())
+                .setParameter("kid", primaryKeyId())
                 .executeUpdate().replaceWithVoid();
     }
 
     /** The user's token row for a configuration, decrypted. */
     public Uni<StoredToken> load(Mutiny.Session session, UUID userId, UUID configId) {
-        return session.createNativeQuery("SELECT key_id FROM mcp_oauth_tokens WHERE user_id = :user AND mcp_configuration_id = :config",
-                String.class)
+        return session.createNativeQuery("""
+                SELECT id, organization_id, access_token_encrypted, refresh_token_encrypted, token_type, scope, expires_at, status,
+                       client_id, client_mechanism, issuer, token_endpoint, revocation_endpoint, last_refreshed_at, key_id
+                FROM mcp_oauth_tokens WHERE user_id = :user AND mcp_configuration_id = :config""", Object[].class)
                 .setParameter("user", userId).setParameter("config", configId)
                 .getResultList()
-                .chain(keyIds -> keyIds.isEmpty() ? Uni.createFrom().nullItem() : session.createNativeQuery("""
-                        SELECT id, organization_id, decrypt_token(access_token_encrypted, :key),
-                               decrypt_token(refresh_token_encrypted, :key), token_type, scope, expires_at, status, client_id,
-                               client_mechanism, issuer, token_endpoint, revocation_endpoint, last_refreshed_at
-                        FROM mcp_oauth_tokens WHERE user_id = :user AND mcp_configuration_id = :config""", Object[].class)
-                        .setParameter("key", key(keyIds.get(0)))
-                        .setParameter("user", userId).setParameter("config", configId)
-                        .getSingleResult()
-                        .map(r -> new StoredToken((UUID) r[0], (UUID) r[1], (String) r[2], (String) r[3], (String) r[4],
-                                (String) r[5], toInstant(r[6]), (String) r[7], (String) r[8], (String) r[9],
-                                new Issued((String) r[10], (String) r[11], (String) r[12]), toInstant(r[13]))));
+                .map(rows -> {
+                    if (rows.isEmpty()) {
+                        return null;
+                    }
+                    Object[] r = rows.get(0);
+                    String keyId = (String) r[14];
+                    return new StoredToken((UUID) r[0], (UUID) r[1], open((byte[]) r[2], keyId), open((byte[]) r[3], keyId),
+                            (String) r[4], (String) r[5], toInstant(r[6]), (String) r[7], (String) r[8], (String) r[9],
+                            new Issued((String) r[10], (String) r[11], (String) r[12]), toInstant(r[13]));
+                });
     }
 
-    /** After a refresh: the new access token and the refresh token now in force (rotated or kept). */
+    /** After a refresh: the new access token and the refresh token now in force (rotated or kept), where the lease is still held. */
     public Uni<Void> refreshed(Mutiny.Session session, UUID tokenId, UUID leaseId, String access, String refresh, String scope,
             Instant expiresAt) {
         return session.createNativeQuery("""
                 UPDATE mcp_oauth_tokens SET
-                    access_token_encrypted = encrypt_token(:access, :key),
-                    refresh_token_encrypted = encrypt_token(CAST(:refresh AS text), :key),
+                    access_token_encrypted = :access, refresh_token_encrypted = CAST(:refresh AS bytea),
                     scope = COALESCE(CAST(:scope AS text), scope), expires_at = CAST(CAST(:expires AS text) AS timestamptz),
                     key_id = :kid, status = 'active', status_reason = NULL, last_refreshed_at = now(),
                     refresh_lease_id = NULL, refresh_lease_until = NULL
                 WHERE id = :id AND refresh_lease_id = :lease""")
                 .setParameter("lease", leaseId)
-                .setParameter("access", access).setParameter("refresh", refresh).setParameter("scope", scope)
+                .setParameter("access", seal(access)).setParameter("refresh", seal(refresh)).setParameter("scope", scope)
                 .setParameter("expires", expiresAt == null ? null : expiresAt.toString())
-                .setParameter("key", key(primaryKeyId())).setParameter("kid", primaryKeyId())
+                .setParameter("kid", primaryKeyId())
                 .setParameter("id", tokenId)
                 .executeUpdate().replaceWithVoid();
     }
 
-    /** A client secret encrypted under the primary key, for a configuration to keep. */
+    /** A secret sealed under the primary key, for a configuration to keep. */
     public Uni<byte[]> seal(Mutiny.Session session, String secret) {
-        return session.createNativeQuery("SELECT encrypt_token(CAST(:secret AS text), :key)", byte[].class)
-                .setParameter("secret", secret).setParameter("key", key(primaryKeyId())).getSingleResult();
+        return Uni.createFrom().item(() -> seal(secret));
     }
 
     /** Stores a confidential client's secret (from dynamic registration) on its configuration. */
     public Uni<Void> storeClientSecret(Mutiny.Session session, UUID configId, String secret) {
         return session.createNativeQuery("""
-                UPDATE mcp_configurations SET oauth_client_secret_encrypted = encrypt_token(CAST(:secret AS text), :key),
-                       oauth_key_id = CASE WHEN CAST(:secret AS text) IS NULL THEN NULL ELSE CAST(:kid AS text) END
+                UPDATE mcp_configurations SET oauth_client_secret_encrypted = CAST(:secret AS bytea),
+                       oauth_key_id = CAST(:kid AS text)
                 WHERE id = :id""")
-                .setParameter("secret", secret).setParameter("key", key(primaryKeyId())).setParameter("kid", primaryKeyId())
+                .setParameter("secret", seal(secret)).setParameter("kid", secret == null ? null : primaryKeyId())
                 .setParameter("id", configId)
                 .executeUpdate().replaceWithVoid();
     }
@@ -159,11 +173,10 @@ public class TokenCipher {
     }
 
     private Uni<String> clientSecret(Mutiny.Session session, UUID configId) {
-        return session.createNativeQuery("SELECT oauth_key_id FROM mcp_configurations WHERE id = :id AND oauth_key_id IS NOT NULL",
-                String.class).setParameter("id", configId).getResultList()
-                .chain(ids -> ids.isEmpty() ? Uni.createFrom().nullItem()
-                        : session.createNativeQuery("SELECT decrypt_token(oauth_client_secret_encrypted, :key) FROM mcp_configurations WHERE id = :id",
-                                String.class).setParameter("key", key(ids.get(0))).setParameter("id", configId).getSingleResult());
+        return session.createNativeQuery("""
+                SELECT oauth_client_secret_encrypted, oauth_key_id FROM mcp_configurations
+                WHERE id = :id AND oauth_key_id IS NOT NULL""", Object[].class).setParameter("id", configId).getResultList()
+                .map(rows -> rows.isEmpty() ? null : open((byte[]) rows.get(0)[0], (String) rows.get(0)[1]));
     }
 
     /** Re-encrypts up to {@code batch} rows made with an old key under the primary key; returns how many. */
@@ -171,25 +184,51 @@ public class TokenCipher {
         List<String> old = config.keys().keySet().stream().filter(id -> !id.equals(primaryKeyId())).toList();
         Uni<Integer> total = Uni.createFrom().item(0);
         for (String oldId : old) {
-            total = total.chain(sum -> session.createNativeQuery("""
-                    UPDATE mcp_oauth_tokens SET
-                        access_token_encrypted = encrypt_token(decrypt_token(access_token_encrypted, :old), :new),
-                        refresh_token_encrypted = encrypt_token(decrypt_token(refresh_token_encrypted, :old), :new),
-                        key_id = :newid
-                    WHERE id IN (SELECT id FROM mcp_oauth_tokens WHERE key_id = :oldid LIMIT :batch FOR UPDATE SKIP LOCKED)""")
-                    .setParameter("old", key(oldId)).setParameter("new", key(primaryKeyId()))
-                    .setParameter("newid", primaryKeyId()).setParameter("oldid", oldId).setParameter("batch", batch)
-                    .executeUpdate()
-                    .chain(tokens -> session.createNativeQuery("""
-                            UPDATE mcp_configurations SET
-                                oauth_client_secret_encrypted = encrypt_token(decrypt_token(oauth_client_secret_encrypted, :old), :new),
-                                oauth_key_id = :newid
-                            WHERE id IN (SELECT id FROM mcp_configurations WHERE oauth_key_id = :oldid LIMIT :batch FOR UPDATE SKIP LOCKED)""")
-                            .setParameter("old", key(oldId)).setParameter("new", key(primaryKeyId()))
-                            .setParameter("newid", primaryKeyId()).setParameter("oldid", oldId).setParameter("batch", batch)
-                            .executeUpdate().map(secrets -> sum + tokens + secrets)));
+            total = total.chain(sum -> rotateTokens(session, oldId, batch).chain(tokens -> rotateSecrets(session, oldId, batch)
+                    .map(secrets -> sum + tokens + secrets)));
         }
         return total;
+    }
+
+    private Uni<Integer> rotateTokens(Mutiny.Session session, String oldId, int batch) {
+        return session.createNativeQuery("""
+                SELECT id, access_token_encrypted, refresh_token_encrypted FROM mcp_oauth_tokens
+                WHERE key_id = :oldid LIMIT :batch FOR UPDATE SKIP LOCKED""", Object[].class)
+                .setParameter("oldid", oldId).setParameter("batch", batch).getResultList()
+                .chain(rows -> {
+                    Uni<Integer> done = Uni.createFrom().item(0);
+                    for (Object[] r : rows) {
+                        byte[] access = seal(open((byte[]) r[1], oldId));
+                        byte[] refresh = seal(open((byte[]) r[2], oldId));
+                        done = done.chain(n -> session.createNativeQuery("""
+                                UPDATE mcp_oauth_tokens SET access_token_encrypted = :access,
+                                       refresh_token_encrypted = CAST(:refresh AS bytea), key_id = :newid
+                                WHERE id = :id AND key_id = :oldid""")
+                                .setParameter("access", access).setParameter("refresh", refresh).setParameter("newid", primaryKeyId())
+                                .setParameter("id", r[0]).setParameter("oldid", oldId).executeUpdate().map(u -> n + u));
+                    }
+                    return done;
+                });
+    }
+
+    private Uni<Integer> rotateSecrets(Mutiny.Session session, String oldId, int batch) {
+        return session.createNativeQuery("""
+                SELECT id, oauth_client_secret_encrypted FROM mcp_configurations
+                WHERE oauth_key_id = :oldid LIMIT :batch FOR UPDATE SKIP LOCKED""", Object[].class)
+                .setParameter("oldid", oldId).setParameter("batch", batch).getResultList()
+                .chain(rows -> {
+                    Uni<Integer> done = Uni.createFrom().item(0);
+                    for (Object[] r : rows) {
+                        byte[] secret = seal(open((byte[]) r[1], oldId));
+                        done = done.chain(n -> session.createNativeQuery("""
+                                UPDATE mcp_configurations SET oauth_client_secret_encrypted = CAST(:secret AS bytea),
+                                       oauth_key_id = :newid
+                                WHERE id = :id AND oauth_key_id = :oldid""")
+                                .setParameter("secret", secret).setParameter("newid", primaryKeyId())
+                                .setParameter("id", r[0]).setParameter("oldid", oldId).executeUpdate().map(u -> n + u));
+                    }
+                    return done;
+                });
     }
 
     static Instant toInstant(Object value) {
