@@ -61,8 +61,10 @@ public class McpConfigurationResource {
 
     @GET
     @Path("/effective/export")
-    public Uni<Map<String, Object>> export(@QueryParam("includeSecrets") boolean includeSecrets) {
-        return export.export(includeSecrets);
+    public Uni<org.jboss.resteasy.reactive.RestResponse<Map<String, Object>>> export(@QueryParam("includeSecrets") boolean includeSecrets) {
+        // with secrets it carries live bearer tokens: no cache, shared or private, may keep it
+        return export.export(includeSecrets).map(document -> org.jboss.resteasy.reactive.RestResponse.ResponseBuilder.ok(document)
+                .header("Cache-Control", includeSecrets ? "no-store" : "private, no-cache").build());
     }
 
     @GET

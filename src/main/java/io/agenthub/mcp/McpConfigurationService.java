@@ -208,7 +208,7 @@ public class McpConfigurationService {
     }
 
     /** Copies the given fields; {@code changes} collects a secret-free summary for the audit row. */
-    private static void apply(McpConfiguration c, McpConfigurationRequest r, Map<String, Object> changes) {
+    private void apply(McpConfiguration c, McpConfigurationRequest r, Map<String, Object> changes) {
         set(r.name(), c.name, v -> c.name = v, "name", changes, v -> v);
         set(r.description(), c.description, v -> c.description = v, "description", changes, v -> "changed");
         set(r.transport(), c.transport, v -> c.transport = v, "transport", changes, v -> v);
@@ -235,8 +235,15 @@ public class McpConfigurationService {
             c.args = r.args().toArray(String[]::new);
             changes.put("args", r.args().size() + " arguments");
         }
-        set(r.env(), c.env, v -> c.env = v, "env", changes, v -> v.keySet());
-        set(r.headers(), c.headers, v -> c.headers = v, "headers", changes, v -> v.keySet());
+        // values may be credentials (API keys, bearer headers): kept sealed, shown masked, exported as placeholders
+        if (r.env() != null) {
+            c.env = credentials.seal(r.env());
+            changes.put("env", r.env().keySet());
+        }
+        if (r.headers() != null) {
+            c.headers = credentials.seal(r.headers());
+            changes.put("headers", r.headers().keySet());
+        }
         set(r.authType(), c.authType, v -> c.authType = v, "authType", changes, v -> v);
         set(r.enabled(), c.enabled, v -> c.enabled = v, "enabled", changes, v -> v);
         McpConfigurationRequest.OAuthSettings o = r.oauth();

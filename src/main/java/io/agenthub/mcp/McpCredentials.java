@@ -28,6 +28,9 @@ public interface McpCredentials {
     record Sealed(byte[] ciphertext, String keyId) {
     }
 
+    /** Each value sealed as tokens are (a self-describing text that names its key), for env and headers to keep. */
+    Map<String, String> seal(Map<String, String> values);
+
     /** {@code status}: connected, not_connected, needs_reauth or unavailable. */
     record Connection(String status, Map<String, String> headers) {
     }

@@ -76,6 +76,13 @@ public class OAuthTokenService implements McpCredentials {
     }
 
     @Override
+    public Map<String, String> seal(Map<String, String> values) {
+        Map<String, String> sealed = new LinkedHashMap<>();
+        values.forEach((k, v) -> sealed.put(k, cipher.sealValue(v)));
+        return sealed;
+    }
+
+    @Override
     public Uni<Sealed> seal(String secret) {
         return Panache.getSession().chain(s -> cipher.seal(s, secret)).map(ciphertext -> new Sealed(ciphertext, cipher.primaryKeyId()));
     }

@@ -74,6 +74,27 @@ public class TokenCipher {
         return plaintext == null ? null : pgp.encrypt(plaintext, key(primaryKeyId()));
     }
 
+    /** Sealed configuration values (MCP env and headers) read {@code sealed:<key id>:<base64 ciphertext>}. */
+    static final String SEALED = "sealed:";
+
+    /** A value sealed under the primary key, as text that names its key. */
+    public String sealValue(String plaintext) {
+        return SEALED + primaryKeyId() + ":" + java.util.Base64.getEncoder().encodeToString(seal(plaintext));
+    }
+
+    /** What a sealed value holds; a value from before sealing is returned as it is. */
+    public String openValue(String value) {
+        if (value == null || !value.startsWith(SEALED)) {
+            return value;
+        }
+        int colon = value.indexOf(':', SEALED.length());
+        return open(java.util.Base64.getDecoder().decode(value.substring(colon + 1)), value.substring(SEALED.length(), colon));
+    }
+
+    private boolean sealedWithPrimary(String value) {
+        return value != null && value.startsWith(SEALED + primaryKeyId() + ":");
+    }
+
     /** What {@code ciphertext} sealed, under the key with {@code keyId}; null stays null. */
     String open(byte[] ciphertext, String keyId) {
         return ciphertext == null ? null : pgp.decrypt(ciphertext, key(keyId));
@@ -187,7 +208,42 @@ public class TokenCipher {
             total = total.chain(sum -> rotateTokens(session, oldId, batch).chain(tokens -> rotateSecrets(session, oldId, batch)
                     .map(secrets -> sum + tokens + secrets)));
         }
-        return total;
+        return total.chain(sum -> resealValues(session, batch).map(values -> sum + values));
+    }
+
+    /**
+     * MCP env and header values not sealed under the primary key (sealed under an old key, or
+     * stored in clear before values were sealed) sealed under it; returns how many configurations.
+     */
+    private Uni<Integer> resealValues(Mutiny.Session session, int batch) {
+        return session.createNativeQuery("""
+                SELECT id, CAST(env AS text), CAST(headers AS text) FROM mcp_configurations
+                WHERE EXISTS (SELECT 1 FROM jsonb_each_text(env) e WHERE e.value NOT LIKE :prefix)
+                   OR EXISTS (SELECT 1 FROM jsonb_each_text(headers) h WHERE h.value NOT LIKE :prefix)
+                LIMIT :batch FOR UPDATE SKIP LOCKED""", Object[].class)
+                .setParameter("prefix", SEALED + primaryKeyId() + ":%").setParameter("batch", batch).getResultList()
+                .chain(rows -> {
+                    Uni<Integer> done = Uni.createFrom().item(0);
+                    for (Object[] r : rows) {
+                        String env = resealed((String) r[1]);
+                        String headers = resealed((String) r[2]);
+                        done = done.chain(n -> session.createNativeQuery(
+                                "UPDATE mcp_configurations SET env = CAST(CAST(:env AS text) AS jsonb), headers = CAST(CAST(:headers AS text) AS jsonb) WHERE id = :id")
+                                .setParameter("env", env).setParameter("headers", headers).setParameter("id", r[0])
+                                .executeUpdate().map(u -> n + u));
+                    }
+                    return done;
+                });
+    }
+
+    private String resealed(String json) {
+        io.vertx.core.json.JsonObject values = new io.vertx.core.json.JsonObject(json == null ? "{}" : json);
+        io.vertx.core.json.JsonObject sealed = new io.vertx.core.json.JsonObject();
+        values.forEach(e -> {
+            String value = String.valueOf(e.getValue());
+            sealed.put(e.getKey(), sealedWithPrimary(value) ? value : sealValue(openValue(value)));
+        });
+        return sealed.encode();
     }
 
     private Uni<Integer> rotateTokens(Mutiny.Session session, String oldId, int batch) {
