@@ -51,7 +51,7 @@ public class AuditTrail {
                 .setParameter("type", targetType)
                 .setParameter("id", targetId == null ? null : targetId.toString())
                 .setParameter("org", targetOrganizationId == null ? null : targetOrganizationId.toString())
-                .setParameter("details", toJson(details))
+                .setParameter("details", toJson(withClientRequestId(details)))
                 .setParameter("request", request.requestId())
                 .setParameter("ip", request.ipAddress())
                 .setParameter("agent", request.userAgent())
@@ -66,13 +66,23 @@ public class AuditTrail {
                 .setParameter("action", action)
                 .setParameter("type", resourceType)
                 .setParameter("id", resourceId == null ? null : resourceId.toString())
-                .setParameter("details", toJson(details))
+                .setParameter("details", toJson(withClientRequestId(details)))
                 .setParameter("request", request.requestId())
                 .setParameter("ip", request.ipAddress())
                 .setParameter("agent", request.userAgent())
                 .setParameter("org", organizationId == null ? null : organizationId.toString())
                 .getSingleResult())
                 .replaceWithVoid();
+    }
+
+    /** The client's own request id goes into the details, apart from the hub's request id column. */
+    private Map<String, ?> withClientRequestId(Map<String, ?> details) {
+        if (request.clientRequestId() == null) {
+            return details;
+        }
+        Map<String, Object> with = new java.util.LinkedHashMap<>(details == null ? Map.of() : details);
+        with.put("clientRequestId", request.clientRequestId());
+        return with;
     }
 
     private String toJson(Map<String, ?> details) {

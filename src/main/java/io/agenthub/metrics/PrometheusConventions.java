@@ -70,6 +70,15 @@ public class PrometheusConventions {
      * OpenMetrics, whose escapes {@code promtool check metrics} rejects, and which few tools read.
      */
     void textFormatUnlessOpenMetricsIsAsked(@Observes Router router) {
+        textFormatUnlessOpenMetricsIsAsked(router, metricsPath);
+    }
+
+    /** The same where the scrape is served in production: the management interface. */
+    void textFormatUnlessOpenMetricsIsAskedThere(@Observes io.quarkus.vertx.http.ManagementInterface management) {
+        textFormatUnlessOpenMetricsIsAsked(management.router(), metricsPath);
+    }
+
+    private static void textFormatUnlessOpenMetricsIsAsked(Router router, String metricsPath) {
         router.route(metricsPath).order(Integer.MIN_VALUE + 1).handler(ctx -> {
             String accept = ctx.request().getHeader(HttpHeaders.ACCEPT);
             if (accept == null || !accept.contains("openmetrics")) {

@@ -130,7 +130,7 @@ public class HttpLayerProblems {
     }
 
     private void refuse(RoutingContext ctx, int status, String title, String detail, List<Problem.FieldError> errors) {
-        String requestId = RequestInfo.idFor(ctx.request().getHeader(RequestInfoFilter.REQUEST_ID));
+        String requestId = java.util.UUID.randomUUID().toString();
         byte[] body;
         boolean openAi;
         try {

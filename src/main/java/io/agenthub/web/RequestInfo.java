@@ -12,22 +12,18 @@ public class RequestInfo {
     private static final Pattern CLIENT_REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
 
     private String requestId;
+    private String clientRequestId;
     private String ipAddress;
     private String userAgent;
     private boolean openAi;
 
     void init(String clientRequestId, String ipAddress, String userAgent, String path) {
         this.openAi = path != null && path.startsWith(Problem.OPENAI_PATH);
-        this.requestId = idFor(clientRequestId);
+        // the hub's own id is always its own: a client's cannot collide with, or pose as, another request's
+        this.requestId = UUID.randomUUID().toString();
+        this.clientRequestId = clientRequestId != null && CLIENT_REQUEST_ID.matcher(clientRequestId).matches() ? clientRequestId : null;
         this.ipAddress = ipAddress;
         this.userAgent = userAgent == null ? null : userAgent.substring(0, Math.min(userAgent.length(), 1024));
-    }
-
-    /** The client's X-Request-Id when sane, else a new one. */
-    static String idFor(String clientRequestId) {
-        return clientRequestId != null && CLIENT_REQUEST_ID.matcher(clientRequestId).matches()
-                ? clientRequestId
-                : UUID.randomUUID().toString();
     }
 
     public String requestId() {
@@ -35,6 +31,11 @@ public class RequestInfo {
             requestId = UUID.randomUUID().toString();
         }
         return requestId;
+    }
+
+    /** The client's own X-Request-Id, when it sent a sane one (at most 128 of A-Z a-z 0-9 . _ : -); else null. */
+    public String clientRequestId() {
+        return clientRequestId;
     }
 
     public String ipAddress() {

@@ -8,10 +8,12 @@ import org.jboss.resteasy.reactive.server.ServerResponseFilter;
 
 import io.vertx.core.http.HttpServerRequest;
 
-/** Gives every request an id (the client's X-Request-Id when sane) and echoes it back. */
+/** Gives every request an id of the hub's own and echoes it back, with the client's X-Request-Id beside it when sane. */
 public class RequestInfoFilter {
 
     public static final String REQUEST_ID = "X-Request-Id";
+    /** The client's own request id, echoed back beside the hub's. */
+    public static final String CLIENT_REQUEST_ID = "X-Client-Request-Id";
 
     private final RequestInfo info;
 
@@ -29,5 +31,8 @@ public class RequestInfoFilter {
     @ServerResponseFilter
     public void echo(ContainerResponseContext response) {
         response.getHeaders().putSingle(REQUEST_ID, info.requestId());
+        if (info.clientRequestId() != null) {
+            response.getHeaders().putSingle(CLIENT_REQUEST_ID, info.clientRequestId());
+        }
     }
 }

@@ -27,6 +27,10 @@ class ManifestsIT {
         assertThat(kubernetes).contains("kind: Deployment").contains("kind: Job").contains("name: agent-hub-flyway-init")
                 .contains("name: wait-for-flyway").contains("path: /q/health/ready").contains("name: agent-hub-db");
         assertThat(kubernetes).doesNotContain("docker.io/root/");
+        // operators' surfaces on the management port: probes and the ServiceMonitor there, the Service without it
+        assertThat(kubernetes).containsPattern("path: /q/health/ready\\s+port: 9000").contains("name: management")
+                .containsPattern("kind: ServiceMonitor[\\s\\S]*targetPort: 9000")
+                .doesNotContainPattern("kind: Service\\n[\\s\\S]*?port: 9000[\\s\\S]*?kind: Deployment");
 
         Properties artifact = new Properties();
         try (InputStream in = Files.newInputStream(Path.of("target", "quarkus-artifact.properties"))) {
@@ -41,6 +45,6 @@ class ManifestsIT {
                 .contains("autoscaling.knative.dev/metric: concurrency").contains("autoscaling.knative.dev/target: \"16\"")
                 .doesNotContain("min-scale: \"1\"")
                 .containsPattern("name: QUARKUS_FLYWAY_ACTIVE\\s+value: \"false\"")
-                .contains("- -Xmx64m").contains("-native").contains("path: /q/health/ready");
+                .contains("- -Xmx64m").contains("-native").contains("path: /probe/ready").contains("path: /probe/live");
     }
 }

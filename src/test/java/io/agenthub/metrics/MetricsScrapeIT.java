@@ -8,6 +8,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import io.agenthub.testing.Api;
+import io.agenthub.testing.Management;
 import io.agenthub.testing.PackagedServices;
 import io.agenthub.testing.Promtool;
 import io.agenthub.testing.Tokens;
@@ -27,7 +28,7 @@ class MetricsScrapeIT {
         user.request().body(Map.of("content", "count me")).post("/api/chat/sessions/" + session + "/messages")
                 .then().statusCode(200);
         // as curl gets it from a deployment: no preferences, nothing rewritten before promtool reads it
-        String text = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        String text = Management.given().get("/q/metrics").then().statusCode(200).extract().asString();
         assertThat(text)
                 .contains("agent_hub_executions_total{agent=\"droid\",model=\"gpt-4\",outcome=\"success\"")
                 .contains("agent_hub_tokens_total{agent=\"droid\",direction=\"output\",model=\"gpt-4\"")
@@ -35,5 +36,16 @@ class MetricsScrapeIT {
                 .contains("http_server_requests_seconds_count");
         Promtool.Outcome outcome = Promtool.run(text, "check", "metrics");
         assertThat(outcome.exitCode()).as(outcome.output()).isZero();
+    }
+
+    @Test
+    void operatorsSurfacesAreOnTheManagementPortOnly() {
+        for (String path : java.util.List.of("/q/metrics", "/q/health/ready", "/q/openapi")) {
+            given().get(path).then().statusCode(404);
+            Management.given().get(path).then().statusCode(200);
+        }
+        // what a platform that probes the serving port only (Knative) asks: a status, no details
+        given().get("/probe/ready").then().statusCode(200).body(org.hamcrest.Matchers.equalTo("{\"status\":\"UP\"}"));
+        given().get("/probe/live").then().statusCode(200);
     }
 }

@@ -17,6 +17,13 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
  */
 public final class PackagedServices implements QuarkusTestResourceLifecycleManager {
 
+    private static volatile int managementPort;
+
+    /** The management interface's port of the packaged application under test; 0 when none was started. */
+    public static int managementPort() {
+        return managementPort;
+    }
+
     @Override
     public Map<String, String> start() {
         EmbeddedPostgres.Server db = EmbeddedPostgres.start(Path.of("target", "embedded-postgres",
@@ -35,6 +42,12 @@ public final class PackagedServices implements QuarkusTestResourceLifecycleManag
         config.put("agent-hub.oauth.encryption.primary-key-id", "it");
         config.put("agent-hub.oauth.encryption.keys.it", "integration-test-token-key-not-secret");
         config.put("agent-hub.metrics.rollup-every", "off");
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
+            managementPort = free.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+        config.put("quarkus.management.port", String.valueOf(managementPort));
         return config;
     }
 

@@ -1,6 +1,5 @@
 package io.agenthub.web;
 
-import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
 
@@ -8,6 +7,7 @@ import org.junit.jupiter.api.Test;
 
 import io.agenthub.dev.EmbeddedPostgres;
 import io.agenthub.testing.Api;
+import io.agenthub.testing.Management;
 import io.agenthub.testing.PackagedServices;
 import io.agenthub.testing.Tokens;
 import io.quarkus.test.common.WithTestResource;
@@ -28,23 +28,23 @@ class DatabaseOutageIT {
                     .header("Retry-After", notNullValue())
                     .body("status", equalTo(503)).body("requestId", notNullValue());
             user.request().get("/api/chat/sessions").then().statusCode(503).contentType("application/problem+json");
-            given().get("/q/health/ready").then().statusCode(503);
+            Management.given().get("/q/health/ready").then().statusCode(503);
         } finally {
             EmbeddedPostgres.endOutage();
         }
         awaitOk(user);
-        given().get("/q/health/ready").then().statusCode(200);
+        Management.given().get("/q/health/ready").then().statusCode(200);
     }
 
     @Test
     void readinessDoesNotFlapOnceTheDatabaseIsBack() throws Exception {
         Api user = Api.signIn(Tokens.unique("it-restart"), Tokens.unique("it-restart-org"), "owner");
-        given().get("/q/health/ready").then().statusCode(200);
+        Management.given().get("/q/health/ready").then().statusCode(200);
         // a restart nobody probes readiness through: both pools keep connections the database dropped
         EmbeddedPostgres.stopForOutage();
         EmbeddedPostgres.endOutage();
         awaitOk(user);
-        given().get("/q/health/ready").then().statusCode(200);
+        Management.given().get("/q/health/ready").then().statusCode(200);
     }
 
     private static void awaitOk(Api user) throws InterruptedException {
