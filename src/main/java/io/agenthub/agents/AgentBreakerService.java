@@ -46,11 +46,15 @@ public class AgentBreakerService {
     }
 
     private Uni<CircuitBreakerView> breakerView(String agentName) {
-        return Sql.record(r -> new CircuitBreakerView(agentName, r.text("state"), r.integer("failure_count"), r.integer("success_count"),
-                r.instant("last_failure_at"), r.instant("opened_at"), r.instant("next_attempt_at"), r.instant("last_transition_at"),
-                r.text("updated_by")), """
+        return Sql.record(r -> {
+            breakers.observed(agentName, new SharedBreakers.State(r.text("state"), r.integer("failure_count"), r.instant("next_attempt_at"),
+                    r.instant("updated_at")));
+            return new CircuitBreakerView(agentName, r.text("state"), r.integer("failure_count"), r.integer("success_count"),
+                    r.instant("last_failure_at"), r.instant("opened_at"), r.instant("next_attempt_at"), r.instant("last_transition_at"),
+                    r.text("updated_by"));
+        }, """
                 SELECT cb.state, cb.failure_count, cb.success_count, cb.last_failure_at, cb.opened_at, cb.next_attempt_at,
-                       cb.last_transition_at, cb.updated_by
+                       cb.last_transition_at, cb.updated_by, cb.updated_at
                 FROM circuit_breaker_state cb JOIN agents a ON a.id = cb.agent_id WHERE a.name = $1""", agentName)
                 .map(view -> view != null ? view : new CircuitBreakerView(agentName, "closed", 0, 0, null, null, null, null, null));
     }

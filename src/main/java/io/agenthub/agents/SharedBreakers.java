@@ -148,6 +148,16 @@ public class SharedBreakers {
                 .replaceWithVoid();
     }
 
+    /**
+     * A reading of the agent's row made elsewhere on this replica (the breaker's API view): kept
+     * like a refresh's, so what this replica reports it also enforces from that moment.
+     */
+    public void observed(String agentName, State read) {
+        if (read.asOf() != null) {
+            states.merge(agentName, read, State::later);
+        }
+    }
+
     /** The agent's breaker as this replica last read or wrote it. */
     public Optional<State> state(String agentName) {
         return Optional.ofNullable(states.get(agentName));

@@ -35,6 +35,15 @@ public final class DatabaseFailures {
 
     public static boolean unavailable(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            // a connection dropped mid-transaction fails twice at once: the reset, and Hibernate Reactive
+            // closing a session whose transaction was live (HR000090)
+            if (t instanceof io.smallrye.mutiny.CompositeException composite
+                    && composite.getCauses().stream().anyMatch(c -> c != composite && unavailable(c))) {
+                return true;
+            }
+            if (t instanceof java.net.SocketException || t.getClass().getName().equals("io.netty.channel.unix.Errors$NativeIoException")) {
+                return true;
+            }
             String state = t instanceof PgException pg ? pg.getSqlState() : t instanceof SQLException sql ? sql.getSQLState() : null;
             // 08: connection exceptions; 57P01-57P03: shutting down, crashed, starting up; 53300: too many connections
             if (state != null && (state.startsWith("08") || state.startsWith("57P") || state.equals("53300"))) {

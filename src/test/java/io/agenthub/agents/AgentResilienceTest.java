@@ -112,6 +112,21 @@ class AgentResilienceTest {
     }
 
     @Test
+    void aReplicaThatReportsTheBreakerOpenRefusesFromThatMoment() throws Exception {
+        String id = session();
+        assertThat(send(id, "before")).isEqualTo(200);
+        for (int round = 0; round < 3; round++) {
+            anotherReplica("state = 'open', failure_count = 5, opened_at = now(), next_attempt_at = now() + interval '1 minute'");
+            user.request().get("/api/agents/droid/circuit-breaker").then().statusCode(200).body("state", equalTo("open"));
+            int calls = fake.openRouterRequests.size();
+            assertThat(send(id, "right after the report, round " + round)).isEqualTo(503);
+            assertThat(fake.openRouterRequests).as("calls after this replica reported the breaker open").hasSize(calls);
+            platform.request().delete("/api/agents/droid/circuit-breaker").then().statusCode(200);
+            assertThat(send(id, "closed again, round " + round)).isEqualTo(200);
+        }
+    }
+
+    @Test
     void aBreakerAnotherReplicaOpenedIsHonouredWithinASecondWithoutCallingTheProvider() throws Exception {
         String id = session();
         assertThat(send(id, "before")).isEqualTo(200);
