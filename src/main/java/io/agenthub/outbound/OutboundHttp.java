@@ -62,7 +62,10 @@ public class OutboundHttp {
                 .setForceSni(true)
                 .setVerifyHost(true)
                 .setKeepAlive(true)
-                .setMaxPoolSize(16));
+                .setMaxPoolSize(16))
+                // a reset the call already answered for (or of an idle pooled connection) is nobody's error
+                .connectionHandler(connection -> connection.exceptionHandler(
+                        e -> LOG.debugf("Outbound connection to %s ended: %s", connection.remoteAddress(), e.getMessage())));
     }
 
     @PreDestroy

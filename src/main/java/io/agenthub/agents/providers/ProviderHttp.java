@@ -32,6 +32,8 @@ import io.vertx.mutiny.ext.web.client.WebClient;
 @ApplicationScoped
 public class ProviderHttp {
 
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(ProviderHttp.class);
+
     private final Vertx vertx;
     private final WebClient plain;
     private final WebClient tls;
@@ -41,10 +43,22 @@ public class ProviderHttp {
     public ProviderHttp(Vertx vertx, HttpLimits limits) {
         this.vertx = vertx;
         int pool = limits.maxInFlight();
-        this.plain = WebClient.create(vertx, options(new WebClientOptions().setUserAgent("agent-hub"), pool, false));
-        this.tls = WebClient.create(vertx, options(new WebClientOptions().setUserAgent("agent-hub"), pool, true));
-        this.plainStreams = vertx.createHttpClient(options(new HttpClientOptions(), pool, false));
-        this.tlsStreams = vertx.createHttpClient(options(new HttpClientOptions(), pool, true));
+        WebClientOptions plainOptions = options(new WebClientOptions().setUserAgent("agent-hub"), pool, false);
+        WebClientOptions tlsOptions = options(new WebClientOptions().setUserAgent("agent-hub"), pool, true);
+        this.plain = WebClient.wrap(quiet(vertx.createHttpClient(plainOptions)), plainOptions);
+        this.tls = WebClient.wrap(quiet(vertx.createHttpClient(tlsOptions)), tlsOptions);
+        this.plainStreams = quiet(vertx.createHttpClient(options(new HttpClientOptions(), pool, false)));
+        this.tlsStreams = quiet(vertx.createHttpClient(options(new HttpClientOptions(), pool, true)));
+    }
+
+    /**
+     * A provider that resets a connection fails the call on it, which the caller answers; what is
+     * left for the connection itself (a reset of an idle pooled one, or after its call was given up)
+     * is nobody's error, and Vert.x would log each as one.
+     */
+    private static HttpClient quiet(HttpClient client) {
+        return client.connectionHandler(connection -> connection.exceptionHandler(
+                e -> LOG.debugf("Provider connection to %s ended: %s", connection.remoteAddress(), e.getMessage())));
     }
 
     private static <O extends HttpClientOptions> O options(O options, int pool, boolean tls) {
