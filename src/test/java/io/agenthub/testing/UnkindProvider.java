@@ -29,7 +29,9 @@ public final class UnkindProvider implements AutoCloseable {
         /** A stream's headers and first event, then RST. */
         RESET_MID_STREAM,
         /** A complete, correct answer, but only after {@link #lateMs}. */
-        LATE_ANSWER
+        LATE_ANSWER,
+        /** Answers as soon as the request's head is read, then RST while the body is still coming. */
+        ANSWER_EARLY_THEN_RESET
     }
 
     private static volatile UnkindProvider running;
@@ -80,6 +82,13 @@ public final class UnkindProvider implements AutoCloseable {
                     return;
                 }
                 int length = contentLength(head);
+                if (mode == Mode.ANSWER_EARLY_THEN_RESET) {
+                    requests.incrementAndGet();
+                    out.write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}".getBytes(StandardCharsets.UTF_8));
+                    out.flush();
+                    reset(connection);
+                    return;
+                }
                 in.readNBytes(length);
                 requests.incrementAndGet();
                 boolean stream = head.toLowerCase(Locale.ROOT).contains("accept: text/event-stream");

@@ -94,9 +94,17 @@ public class ProviderHttp {
                 .chain(request -> request.send(io.vertx.mutiny.core.buffer.Buffer.buffer(body.encode())))
                 .onFailure().transform(e -> e instanceof ProviderException ? e : ProviderException.unreachable(provider))
                 .chain(response -> {
-                    if (response.statusCode() == 200) {
+                    String type = response.getHeader("Content-Type");
+                    if (response.statusCode() == 200 && type != null && type.regionMatches(true, 0, "text/event-stream", 0, 17)) {
                         response.pause();
                         return Uni.createFrom().item(response);
+                    }
+                    if (response.statusCode() == 200) {
+                        // a 200 that is no stream says nothing usable, whatever its body
+                        response.exceptionHandler(ignored -> {
+                        });
+                        response.request().reset();
+                        return Uni.createFrom().failure(ProviderException.malformed(provider, "the answer is not an event stream"));
                     }
                     Long retryAfter = retryAfterSeconds(response.getHeader("Retry-After"));
                     return response.body().map(buffer -> {

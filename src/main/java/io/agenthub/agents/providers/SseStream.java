@@ -73,6 +73,10 @@ public final class SseStream {
                     vertx.cancelTimer(timer[0]);
                     if (!dataLines.isEmpty()) {
                         emitter.emit(String.join("\n", dataLines));
+                    } else if (!started.get()) {
+                        // an empty stream is no answer, however politely it ended
+                        emitter.fail(ProviderException.malformed(provider, "the stream ended without an event"));
+                        return;
                     }
                     emitter.complete();
                 }
