@@ -31,8 +31,14 @@ public final class UnkindProvider implements AutoCloseable {
         /** A complete, correct answer, but only after {@link #lateMs}. */
         LATE_ANSWER,
         /** Answers as soon as the request's head is read, then RST while the body is still coming. */
-        ANSWER_EARLY_THEN_RESET
+        ANSWER_EARLY_THEN_RESET,
+        /** Each request one of the others in turn, for many calls at once on pooled connections. */
+        EACH_IN_TURN
     }
+
+    private static final Mode[] SINGLE = {Mode.RESET_AT_ONCE, Mode.RESET_MID_BODY, Mode.RESET_MID_STREAM, Mode.LATE_ANSWER,
+            Mode.ANSWER_EARLY_THEN_RESET};
+    private final AtomicInteger turn = new AtomicInteger();
 
     private static volatile UnkindProvider running;
 
@@ -82,6 +88,7 @@ public final class UnkindProvider implements AutoCloseable {
                     return;
                 }
                 int length = contentLength(head);
+                Mode mode = this.mode == Mode.EACH_IN_TURN ? SINGLE[Math.floorMod(turn.getAndIncrement(), SINGLE.length)] : this.mode;
                 if (mode == Mode.ANSWER_EARLY_THEN_RESET) {
                     requests.incrementAndGet();
                     out.write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}".getBytes(StandardCharsets.UTF_8));
