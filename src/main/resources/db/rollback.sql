@@ -1,4 +1,4 @@
--- Rolls back the migrations (V1__consolidated_schema.sql, V2__caller_lookup.sql): views, then tables in the consolidated schema's
+-- Rolls back the migrations (V1__consolidated_schema.sql to V7__api_keys.sql): views, then tables in the consolidated schema's
 -- documented order (children before parents), then functions. Run as the schema owner:
 --     psql "$DATABASE_URL" -v ON_ERROR_STOP=1 -f rollback.sql
 -- Afterwards the migration applies again, by hand or by Flyway (its history table is dropped too).
@@ -9,6 +9,7 @@ DROP VIEW IF EXISTS v_recent_sessions;
 DROP VIEW IF EXISTS effective_mcp_configurations;
 DROP VIEW IF EXISTS active_user_sessions;
 
+DROP TABLE IF EXISTS api_keys CASCADE;
 DROP TABLE IF EXISTS circuit_breaker_state CASCADE;
 DROP TABLE IF EXISTS agent_metrics CASCADE;
 DROP TABLE IF EXISTS agent_health CASCADE;
@@ -28,6 +29,7 @@ DROP TABLE IF EXISTS user_sessions CASCADE;
 DROP TABLE IF EXISTS users CASCADE;
 DROP TABLE IF EXISTS organizations CASCADE;
 
+DROP FUNCTION IF EXISTS app_find_api_key(bytea);
 DROP FUNCTION IF EXISTS app_find_caller(text, text, timestamptz, text, text, text);
 DROP FUNCTION IF EXISTS cleanup_expired_oauth_tokens();
 DROP FUNCTION IF EXISTS cleanup_expired_oauth_states();

@@ -38,9 +38,11 @@ public class AuthFailures {
     public static final String REVOKED_SESSION = "revoked_session";
     public static final String NO_ORGANISATION = "no_organisation";
     public static final String ORGANISATION_MISMATCH = "organisation_mismatch";
+    /** An API key that is unknown, expired or revoked. */
+    public static final String API_KEY = "api_key";
     public static final String OTHER = "other";
     static final List<String> REASONS = List.of(MISSING, MALFORMED, EXPIRED, SIGNATURE, AUDIENCE, ISSUER, UNKNOWN_KEY,
-            REVOKED_SESSION, NO_ORGANISATION, ORGANISATION_MISMATCH, OTHER);
+            REVOKED_SESSION, NO_ORGANISATION, ORGANISATION_MISMATCH, API_KEY, OTHER);
 
     private static final Logger LOG = Logger.getLogger(AuthFailures.class);
 

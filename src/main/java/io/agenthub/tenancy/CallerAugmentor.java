@@ -50,10 +50,20 @@ public class CallerAugmentor implements SecurityIdentityAugmentor {
 
     @Override
     public Uni<SecurityIdentity> augment(SecurityIdentity identity, AuthenticationRequestContext context) {
+        RoutingContext request = HttpSecurityUtils.getRoutingContextAttribute(identity);
+        Caller known = of(identity);
+        if (known != null) {
+            // resolved already (an API key's identity): the same rules from here on
+            try {
+                refuseViewerWrites(known, request);
+            } catch (ApiException e) {
+                return Uni.createFrom().failure(e);
+            }
+            return Uni.createFrom().item(identity);
+        }
         if (identity.isAnonymous() || !(identity.getPrincipal() instanceof JsonWebToken jwt)) {
             return Uni.createFrom().item(identity);
         }
-        RoutingContext request = HttpSecurityUtils.getRoutingContextAttribute(identity);
         String workspace;
         try {
             workspace = workspaceContext(request == null ? null : request.request().getHeader(config.workspaceHeader()));
@@ -81,7 +91,8 @@ public class CallerAugmentor implements SecurityIdentityAugmentor {
         }
     }
 
-    private static SecurityIdentity withCaller(SecurityIdentity verified, Caller caller) {
+    /** {@code verified} carrying {@code caller} and the caller's roles from the database. */
+    public static SecurityIdentity withCaller(SecurityIdentity verified, Caller caller) {
         Set<String> roles = caller.role().withWeaker();
         if (caller.platformAdmin()) {
             roles.add(Roles.PLATFORM_ADMIN);

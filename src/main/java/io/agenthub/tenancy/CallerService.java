@@ -19,6 +19,7 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 import io.agenthub.security.AuthFailures;
 import io.agenthub.web.ApiException;
 import io.agenthub.web.RequestInfo;
+import io.agenthub.web.SqlValues;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 
@@ -111,6 +112,28 @@ public class CallerService {
                                 : provisioning.provision(login).chain(() -> find(login)))
                                 .chain(provisioned -> bootstrapPlatformAdmin(provisioned, login))
                                 .chain(provisioned -> admit(provisioned, login))));
+    }
+
+    /**
+     * The caller behind an API key (its SHA-256), with the checks a token's caller gets: the key
+     * neither revoked nor expired, the user active, the organisation not suspended. Read on every
+     * request, so a revocation counts from the next one on every replica. An API key has no login
+     * session.
+     */
+    public Uni<Caller> resolveKey(byte[] digest) {
+        return Panache.withSession(() -> Sql.row("SELECT * FROM app_find_api_key($1)", io.vertx.core.buffer.Buffer.buffer(digest))).map(row -> {
+            if (row == null || row[9] != null || (row[8] != null && !SqlValues.instant(row[8]).isAfter(Instant.now()))) {
+                throw ApiException.unauthorized("The API key is unknown, expired or revoked.").asAuthFailure(AuthFailures.API_KEY);
+            }
+            if (!(Boolean) row[5]) {
+                throw ApiException.forbidden("Your account is deactivated.");
+            }
+            boolean platformAdmin = (Boolean) row[7];
+            if ("suspended".equals(row[6]) && !platformAdmin) {
+                throw ApiException.forbidden("Your organisation is suspended.");
+            }
+            return new Caller((UUID) row[1], (UUID) row[2], (String) row[3], Role.of((String) row[4]), platformAdmin, null);
+        });
     }
 
     /** {@code sessionId} is null until this login has a session row; {@code sessionFresh}: it needs no refresh. */

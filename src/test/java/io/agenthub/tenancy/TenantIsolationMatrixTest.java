@@ -29,7 +29,7 @@ import io.restassured.response.Response;
 class TenantIsolationMatrixTest {
 
     static Api ownerA, adminA, memberA, viewerA, ownerB, memberB, platform;
-    static String orgA, orgB, memberAId, memberBId, promptB, mcpB, chatB, userSessionB, personalMcpOwnerA, b;
+    static String orgA, orgB, memberAId, memberBId, promptB, mcpB, chatB, userSessionB, apiKeyB, personalMcpOwnerA, b;
 
     @BeforeEach
     void world() {
@@ -56,6 +56,8 @@ class TenantIsolationMatrixTest {
         chatB = ownerB.request().body(Map.of("agent", "droid", "model", "gpt-4", "title", "secret-b-chat"))
                 .post("/api/chat/sessions").then().statusCode(201).extract().path("id");
         userSessionB = ownerB.request().get("/api/me/sessions").then().statusCode(200).extract().path("items[0].id");
+        apiKeyB = ownerB.request().body(Map.of("name", "B only")).post("/api/me/api-keys").then().statusCode(201)
+                .extract().path("apiKey.id");
         personalMcpOwnerA = ownerA.request().body(Map.of("scope", "personal", "name", "owner-a-private", "transport", "stdio",
                 "command", "npx")).post("/api/mcp/configurations").then().statusCode(201).extract().path("id");
     }
@@ -122,8 +124,8 @@ class TenantIsolationMatrixTest {
             }
             Response response = new Call(op.method(), op.path(p -> p.equals("name") ? "droid" : unknown), Map.of()).by(viewerA);
             if (op.template().startsWith("/api/me/")) {
-                // signing out one's own session is not a change to the organisation
-                assertThat(response.statusCode()).as(op.toString()).isEqualTo(404);
+                // one's own sessions and keys are not the organisation's: an unknown id, or a body refused
+                assertThat(response.statusCode()).as(op.toString()).isIn(400, 404);
             } else {
                 assertThat(response.statusCode()).as(op + " -> " + response.asString()).isEqualTo(403);
             }
@@ -200,6 +202,7 @@ class TenantIsolationMatrixTest {
         byPrefix.put("/api/mcp/configurations/", mcpB);
         byPrefix.put("/api/chat/sessions/", chatB);
         byPrefix.put("/api/me/sessions/", userSessionB);
+        byPrefix.put("/api/me/api-keys/", apiKeyB);
         byPrefix.put("/api/admin/organizations/", orgB);
         return byPrefix.entrySet().stream().filter(e -> op.template().startsWith(e.getKey())).map(Map.Entry::getValue)
                 .findFirst()
