@@ -30,7 +30,9 @@ final class UniqueKeys {
             Map.entry("uq_system_prompts_org_name", "name"),
             Map.entry("uq_system_prompts_user_name", "name"),
             Map.entry("uq_chat_messages_idempotency", IdempotencyKey.HEADER),
-            Map.entry("uq_agent_executions_idempotency", IdempotencyKey.HEADER));
+            Map.entry("uq_agent_executions_idempotency", IdempotencyKey.HEADER),
+            // 256 random bits: a collision is a retried insert of the same key, never another user's
+            Map.entry("api_keys_key_digest_key", "key"));
 
     private UniqueKeys() {
     }
