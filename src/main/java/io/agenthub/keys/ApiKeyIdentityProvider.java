@@ -52,7 +52,8 @@ public class ApiKeyIdentityProvider implements IdentityProvider<TokenAuthenticat
         }
         RoutingContext routing = HttpSecurityUtils.getRoutingContextAttribute(request);
         return callers.resolveKey(ApiKeys.digest(credential)).map(caller -> {
-            QuarkusSecurityIdentity.Builder base = QuarkusSecurityIdentity.builder().setPrincipal(new QuarkusPrincipal(caller.subject()));
+            QuarkusSecurityIdentity.Builder base = QuarkusSecurityIdentity.builder().setPrincipal(new QuarkusPrincipal(caller.subject()))
+                    .addAttribute(ApiKeys.SIGNED_IN_WITH_KEY, true);
             if (routing != null) {
                 base.addAttribute(RoutingContext.class.getName(), routing);
             }

@@ -9,6 +9,8 @@ import java.util.regex.Pattern;
 public final class ApiKeys {
 
     public static final String PREFIX = "ahk_";
+    /** Set on an identity that signed in with a key. */
+    static final String SIGNED_IN_WITH_KEY = "agent-hub.signed-in-with-api-key";
     private static final Pattern SHAPE = Pattern.compile("ahk_[A-Za-z0-9_-]{43}");
 
     private ApiKeys() {

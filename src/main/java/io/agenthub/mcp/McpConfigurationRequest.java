@@ -6,6 +6,7 @@ import java.util.Optional;
 
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
@@ -25,8 +26,8 @@ public record McpConfigurationRequest(
         @Pattern(regexp = "^https?://\\S+$", message = "must be an http(s) URL") @Size(max = 2048) String url,
         @Size(min = 1, max = 1024) String command,
         @Size(max = 100) List<@NotBlank @Size(max = 4096) String> args,
-        @Size(max = 100) Map<@Pattern(regexp = "^[A-Za-z_][A-Za-z0-9_]{0,127}$") String, @Size(max = 8192) String> env,
-        @Size(max = 50) Map<@Pattern(regexp = "^[A-Za-z0-9-]{1,128}$") String, @Size(max = 8192) String> headers,
+        @Size(max = 100) Map<@Pattern(regexp = "^[A-Za-z_][A-Za-z0-9_]{0,127}$") String, @NotNull @Size(max = 8192) String> env,
+        @Size(max = 50) Map<@Pattern(regexp = "^[A-Za-z0-9-]{1,128}$") String, @NotNull @Size(max = 8192) String> headers,
         @Pattern(regexp = "none|bearer|oauth2") String authType,
         @Valid OAuthSettings oauth,
         Boolean enabled) {

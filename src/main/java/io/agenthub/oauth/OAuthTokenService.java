@@ -251,11 +251,11 @@ public class OAuthTokenService implements McpCredentials {
                 .chain(answer -> transactions.inTransaction(() -> {
                     if ("invalid_grant".equals(answer.error())) {
                         count("invalid_grant");
-                        return needsReauth(token, "the authorization server rejected the refresh token");
+                        return needsReauth(token, lease.id(), "the authorization server rejected the refresh token");
                     }
                     if ("invalid_client".equals(answer.error())) {
                         count("invalid_client");
-                        return needsReauth(token, "the authorization server no longer knows this client")
+                        return needsReauth(token, lease.id(), "the authorization server no longer knows this client")
                                 .map(outcome -> OAuthClient.DYNAMIC_REGISTRATION.equals(lease.client().mechanism())
                                         ? outcome.forgettingClient() : outcome);
                     }
@@ -270,6 +270,12 @@ public class OAuthTokenService implements McpCredentials {
                     count("success");
                     return Panache.getSession().chain(s -> cipher.refreshed(s, token.id(), lease.id(), tokens.accessToken(),
                             tokens.refreshToken(), tokens.scope(), tokens.expiresAt()))
+                            .invoke(stored -> {
+                                if (!stored) {
+                                    // the lease ran out or the user authorized again meanwhile: the row is another's now
+                                    LOG.warnf("A refresh of token %s outlived its lease; its answer is used once and not stored", token.id());
+                                }
+                            })
                             .replaceWith(new Outcome(tokens.accessToken(), null));
                 }));
     }
@@ -289,7 +295,16 @@ public class OAuthTokenService implements McpCredentials {
         return Sql.update("""
                 UPDATE mcp_oauth_tokens SET status = 'needs_reauth', status_reason = $1, refresh_lease_id = NULL,
                        refresh_lease_until = NULL
-                WHERE id = $2""", reason, token.id())
+                WHERE id = $2 AND refresh_lease_id IS NULL""", reason, token.id())
+                .replaceWith(new Outcome(null, reason));
+    }
+
+    /** The same, for the holder of a lease: a connection authorized again meanwhile (its lease cleared) is left alone. */
+    private Uni<Outcome> needsReauth(TokenCipher.StoredToken token, UUID leaseId, String reason) {
+        return Sql.update("""
+                UPDATE mcp_oauth_tokens SET status = 'needs_reauth', status_reason = $1, refresh_lease_id = NULL,
+                       refresh_lease_until = NULL
+                WHERE id = $2 AND refresh_lease_id = $3""", reason, token.id(), leaseId)
                 .replaceWith(new Outcome(null, reason));
     }
 

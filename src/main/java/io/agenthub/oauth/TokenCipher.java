@@ -153,8 +153,11 @@ public class TokenCipher {
                 });
     }
 
-    /** After a refresh: the new access token and the refresh token now in force (rotated or kept), where the lease is still held. */
-    public Uni<Void> refreshed(Mutiny.Session session, UUID tokenId, UUID leaseId, String access, String refresh, String scope,
+    /**
+     * After a refresh: the new access token and the refresh token now in force (rotated or kept),
+     * where the lease is still held; answers whether it was.
+     */
+    public Uni<Boolean> refreshed(Mutiny.Session session, UUID tokenId, UUID leaseId, String access, String refresh, String scope,
             Instant expiresAt) {
         return session.createNativeQuery("""
                 UPDATE mcp_oauth_tokens SET
@@ -168,7 +171,7 @@ public class TokenCipher {
                 .setParameter("expires", expiresAt == null ? null : expiresAt.toString())
                 .setParameter("kid", primaryKeyId())
                 .setParameter("id", tokenId)
-                .executeUpdate().replaceWithVoid();
+                .executeUpdate().map(n -> n == 1);
     }
 
     /** A secret sealed under the primary key, for a configuration to keep. */
@@ -240,6 +243,10 @@ public class TokenCipher {
         io.vertx.core.json.JsonObject values = new io.vertx.core.json.JsonObject(json == null ? "{}" : json);
         io.vertx.core.json.JsonObject sealed = new io.vertx.core.json.JsonObject();
         values.forEach(e -> {
+            if (e.getValue() == null) {
+                sealed.putNull(e.getKey());
+                return;
+            }
             String value = String.valueOf(e.getValue());
             sealed.put(e.getKey(), sealedWithPrimary(value) ? value : sealValue(openValue(value)));
         });

@@ -21,6 +21,7 @@ public interface OutboundConfig {
     @WithDefault("PT10S")
     Duration deadline();
 
+    /** Also the longest a host name's lookup may take. */
     @WithDefault("PT5S")
     Duration connectTimeout();
 

@@ -43,7 +43,7 @@ public class OutboundHttp {
      * for the log; callers answer with a detail of their own that says nothing of the target.
      */
     public static class Unreachable extends RuntimeException {
-        Unreachable(String message) {
+        public Unreachable(String message) {
             super(message, null, false, false);
         }
     }

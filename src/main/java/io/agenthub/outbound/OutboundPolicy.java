@@ -12,7 +12,6 @@ import java.util.Set;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.vertx.UniHelper;
 import io.vertx.core.Vertx;
 
 /**
@@ -34,11 +33,13 @@ public class OutboundPolicy {
     }
 
     private final Vertx vertx;
+    private final long lookupMs;
     private final Set<String> allowedHosts;
     private final List<AddressRanges.Cidr> allowedRanges;
 
     public OutboundPolicy(Vertx vertx, OutboundConfig config) {
         this.vertx = vertx;
+        this.lookupMs = config.connectTimeout().toMillis();
         List<String> hosts = new ArrayList<>();
         List<AddressRanges.Cidr> ranges = new ArrayList<>();
         for (String entry : config.allow().orElse(List.of())) {
@@ -109,12 +110,30 @@ public class OutboundPolicy {
                 return Uni.createFrom().item(List.of());
             }
         }
-        return UniHelper.toUni(vertx.<List<InetAddress>>executeBlocking(() -> {
-            try {
-                return List.of(InetAddress.getAllByName(host));
-            } catch (UnknownHostException e) {
-                return List.of();
-            }
-        }, false));
+        // the system resolver cannot be interrupted: a slow one is given up on (its worker finishes on its own)
+        return Uni.createFrom().emitter(emitter -> {
+            java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+            long timer = vertx.setTimer(lookupMs, id -> {
+                if (done.compareAndSet(false, true)) {
+                    emitter.fail(new OutboundHttp.Unreachable("looking up " + host + " took over " + lookupMs + " ms"));
+                }
+            });
+            vertx.<List<InetAddress>>executeBlocking(() -> {
+                try {
+                    return List.of(InetAddress.getAllByName(host));
+                } catch (UnknownHostException e) {
+                    return List.of();
+                }
+            }, false).onComplete(result -> {
+                if (done.compareAndSet(false, true)) {
+                    vertx.cancelTimer(timer);
+                    if (result.succeeded()) {
+                        emitter.complete(result.result());
+                    } else {
+                        emitter.fail(new OutboundHttp.Unreachable("looking up " + host + ": " + result.cause()));
+                    }
+                }
+            });
+        });
     }
 }

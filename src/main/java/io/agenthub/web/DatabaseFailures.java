@@ -45,8 +45,10 @@ public final class DatabaseFailures {
                 return true;
             }
             String state = t instanceof PgException pg ? pg.getSqlState() : t instanceof SQLException sql ? sql.getSQLState() : null;
-            // 08: connection exceptions; 57P01-57P03: shutting down, crashed, starting up; 53300: too many connections
-            if (state != null && (state.startsWith("08") || state.startsWith("57P") || state.equals("53300"))) {
+            // 08: connection exceptions; 57P01-57P03: shutting down, crashed, starting up; 53300: too many connections;
+            // 55P03 and 57014: the role's lock_timeout or statement_timeout ended a wait (busy, not refused)
+            if (state != null && (state.startsWith("08") || state.startsWith("57P") || state.equals("53300")
+                    || state.equals("55P03") || state.equals("57014"))) {
                 return true;
             }
             if (t instanceof ConnectException || t instanceof ClosedConnectionException) {

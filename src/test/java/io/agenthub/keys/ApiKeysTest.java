@@ -37,6 +37,9 @@ class ApiKeysTest {
         given().auth().oauth2(key).get("/api/me").then().statusCode(200).body("user.id", equalTo(me));
         given().header("x-api-key", key).get("/api/me").then().statusCode(200).body("user.id", equalTo(me));
         given().auth().oauth2(key).get("/v1/models").then().statusCode(200);
+        // a leaked key cannot make itself a successor that outlives its revocation
+        given().auth().oauth2(key).contentType("application/json").body(Map.of("name", "successor")).post("/api/me/api-keys").then()
+                .statusCode(403).contentType("application/problem+json");
         user.request().get("/api/me/api-keys").then().statusCode(200).body("items", hasSize(1))
                 .body("items[0].prefix", equalTo(key.substring(0, 12))).body("items[0].key", nullValue())
                 .body("items[0].lastUsedAt", org.hamcrest.Matchers.notNullValue());

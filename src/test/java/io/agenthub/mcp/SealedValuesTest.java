@@ -51,6 +51,9 @@ class SealedValuesTest {
         user.request().body(Map.of("headers", Map.of("Authorization", "Bearer rotated-789"))).patch("/api/mcp/configurations/" + http)
                 .then().statusCode(200).body("headers.Authorization", equalTo("********"));
         assertThat(stored("headers", http)).doesNotContain("rotated-789");
+        user.request().body("{\"scope\":\"personal\",\"name\":\"nulls\",\"transport\":\"stdio\",\"command\":\"npx\","
+                + "\"env\":{\"API_KEY\":null}}").post("/api/mcp/configurations").then().statusCode(400)
+                .contentType("application/problem+json");
     }
 
     @Test

@@ -21,5 +21,11 @@ class DatabaseFailuresTest {
         assertThat(DatabaseFailures.unavailable(new CompositeException(new IllegalStateException("a bug"),
                 new IllegalArgumentException("another")))).isFalse();
         assertThat(DatabaseFailures.unavailable(new IllegalStateException("a bug"))).isFalse();
+        // the service role's lock_timeout and statement_timeout: the database is busy, worth a retry
+        assertThat(DatabaseFailures.unavailable(new io.vertx.pgclient.PgException("canceling statement due to lock timeout", "ERROR",
+                "55P03", null))).isTrue();
+        assertThat(DatabaseFailures.unavailable(new io.vertx.pgclient.PgException("canceling statement due to statement timeout",
+                "ERROR", "57014", null))).isTrue();
+        assertThat(DatabaseFailures.unavailable(new io.vertx.pgclient.PgException("duplicate key", "ERROR", "23505", null))).isFalse();
     }
 }
