@@ -97,6 +97,9 @@ public class ProviderHttp {
                     String type = response.getHeader("Content-Type");
                     if (response.statusCode() == 200 && type != null && type.regionMatches(true, 0, "text/event-stream", 0, 17)) {
                         response.pause();
+                        // until the stream's reader takes over (SseStream, whose own timer ends a stream that
+                        // broke off before it started), a reset is nobody's error: Vert.x would log it as one
+                        response.exceptionHandler(e -> LOG.debugf("%s stream ended before it was read: %s", provider, e.getMessage()));
                         return Uni.createFrom().item(response);
                     }
                     if (response.statusCode() == 200) {
