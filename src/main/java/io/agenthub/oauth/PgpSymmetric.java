@@ -79,8 +79,16 @@ final class PgpSymmetric {
         }
     }
 
-    /** The plaintext, or an exception when the key is wrong or the message was altered. */
+    /** The plaintext, or an exception when the key is wrong or the message was altered or cut short. */
     String decrypt(byte[] message, String passphrase) {
+        try {
+            return open(message, passphrase);
+        } catch (IndexOutOfBoundsException e) {
+            throw new IllegalArgumentException("truncated OpenPGP data", e);
+        }
+    }
+
+    private String open(byte[] message, String passphrase) {
         try {
             Reader in = new Reader(message);
             byte[] skesk = null;

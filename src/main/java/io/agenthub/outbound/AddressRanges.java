@@ -71,7 +71,10 @@ public final class AddressRanges {
             new Named("fec0::/10", "a site-local address"),
             new Named("ff00::/8", "a multicast address"),
             new Named("2001:db8::/32", "a documentation address"),
-            new Named("100::/64", "a discard address"));
+            new Named("100::/64", "a discard address"),
+            // translation prefixes a network may route to its own IPv4 space
+            new Named("64:ff9b:1::/48", "a local IPv4 translation address"),
+            new Named("2001::/32", "a Teredo tunnel address"));
 
     private AddressRanges() {
     }

@@ -64,6 +64,8 @@ class TokenCipherTest {
         assertThatThrownBy(() -> pgp.decrypt(sealed, "another-key-of-16-chars")).isInstanceOf(RuntimeException.class);
         sealed[sealed.length - 5] ^= 1;
         assertThatThrownBy(() -> pgp.decrypt(sealed, KEY)).isInstanceOf(RuntimeException.class);
+        byte[] cut = java.util.Arrays.copyOf(pgp.encrypt("secret", KEY), 14);
+        assertThatThrownBy(() -> pgp.decrypt(cut, KEY)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

@@ -31,6 +31,8 @@ class AddressRangesTest {
         assertThat(kind("::ffff:169.254.169.254")).isEqualTo("a link-local address");
         assertThat(kind("64:ff9b::a00:1")).isEqualTo("a private address");
         assertThat(kind("2002:7f00:1::")).isEqualTo("a loopback address");
+        assertThat(kind("64:ff9b:1::a00:1")).isEqualTo("a local IPv4 translation address");
+        assertThat(kind("2001:0:4136:e378::1")).isEqualTo("a Teredo tunnel address");
         assertThat(kind("93.184.216.34")).isNull();
         assertThat(kind("172.32.0.1")).isNull();
         assertThat(kind("2606:4700::1111")).isNull();
