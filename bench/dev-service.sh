@@ -40,11 +40,11 @@ embedded_postgres() {
     PG_SUPERUSER_PASSWORD=$(sed -n 3p "$PG_DATA.secrets")
 }
 
-# The environment a packaged build (prod profile, port 8081) runs with, as a deployment configures
-# it: the embedded PostgreSQL (call embedded_postgres first) already migrated by dev mode, so the
+# The environment a packaged build (prod profile, port 8081; its management interface, where
+# /q/health and /q/metrics live in production, on 9081) runs with, as a deployment configures it: the embedded PostgreSQL (call embedded_postgres first) already migrated by dev mode, so the
 # migration stays out of the start as in the manifests; the local issuer; the model stand-in on $1.
 packaged_environment() {
-    export QUARKUS_HTTP_PORT=8081
+    export QUARKUS_HTTP_PORT=8081 QUARKUS_MANAGEMENT_PORT=9081
     export QUARKUS_DATASOURCE_REACTIVE_URL="postgresql://127.0.0.1:$PG_PORT/agent_hub"
     export QUARKUS_DATASOURCE_JDBC_URL="jdbc:postgresql://127.0.0.1:$PG_PORT/agent_hub"
     export QUARKUS_DATASOURCE_USERNAME=agent_hub_app QUARKUS_DATASOURCE_PASSWORD=$PG_APP_PASSWORD

@@ -143,7 +143,7 @@ measure() {
     env "${env[@]}" "${command[@]}" >"$OUT/app-$build-$route.log" 2>&1 &
     APP=$!
     for _ in $(seq 1 1200); do
-        curl -sf localhost:8081/q/health/ready >/dev/null 2>&1 && break
+        curl -sf localhost:9081/q/health/ready >/dev/null 2>&1 && break
         kill -0 "$APP" 2>/dev/null || { tail -30 "$OUT/app-$build-$route.log"; exit 1; }
         sleep 0.05
     done

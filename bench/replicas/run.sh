@@ -52,12 +52,12 @@ start_pgbouncer "$BOUNCER_PORT" "$POOL_SIZE" "$OUT/pgbouncer.log"
 # start_replica NAME PORT DATABASE_URL POOLER: a packaged replica, its pod name in HOSTNAME
 declare -A PID
 start_replica() {
-    HOSTNAME=$1 QUARKUS_HTTP_PORT=$2 QUARKUS_DATASOURCE_REACTIVE_URL=$3 AGENT_HUB_DATABASE_POOLER=$4 \
+    HOSTNAME=$1 QUARKUS_HTTP_PORT=$2 QUARKUS_MANAGEMENT_PORT=$(( $2 + 1000 )) QUARKUS_DATASOURCE_REACTIVE_URL=$3 AGENT_HUB_DATABASE_POOLER=$4 \
         $LAUNCH >"$OUT/$1.log" 2>&1 &
     PID[$1]=$!
     PIDS="$PIDS $!"
     for _ in $(seq 1 1200); do
-        curl -sf "localhost:$2/q/health/ready" >/dev/null 2>&1 && return 0
+        curl -sf "localhost:$(( $2 + 1000 ))/q/health/ready" >/dev/null 2>&1 && return 0
         sleep 0.05
     done
     tail -30 "$OUT/$1.log"
