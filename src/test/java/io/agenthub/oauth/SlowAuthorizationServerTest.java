@@ -76,6 +76,31 @@ class SlowAuthorizationServerTest {
     }
 
     @Test
+    void aConnectionAuthorizedAgainDuringARefreshKeepsItsNewTokens() throws Exception {
+        Api user = Api.signIn(Tokens.unique("again"), Tokens.unique("again-org"), "owner");
+        String configId = OAuthFlowTest.connect(user, fake);
+        Database.as(Caller.system(), c -> update(c, "UPDATE mcp_oauth_tokens SET expires_at = now() WHERE mcp_configuration_id = ?::uuid",
+                configId));
+        fake.refreshDelayMs = 1500;
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<Map<String, Map<String, Object>>> export = pool.submit(() -> OAuthFlowTest.exported(user));
+            Thread.sleep(400);
+            // the server forgets the old grant (the refresh in flight will be refused) and the user authorizes anew
+            fake.withdrawConsent();
+            String url = OAuthFlowTest.authorize(user, configId);
+            OAuthFlowTest.callback(user, OAuthFlowTest.state(url), fake.approve(url)).then().statusCode(200);
+            export.get();
+            // the refused refresh belonged to the old tokens: the new connection is not marked for it
+            user.request().get("/api/mcp/configurations/" + configId + "/oauth").then().statusCode(200)
+                    .body("status", equalTo("active"));
+        } finally {
+            fake.refreshDelayMs = 0;
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void theServicesRoleIsBoundedByTimeouts() throws Exception {
         try (Connection c = Database.app(); var s = c.createStatement()) {
             for (var expected : Map.of("statement_timeout", "30s", "lock_timeout", "5s",
