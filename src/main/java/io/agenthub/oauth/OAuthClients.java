@@ -106,7 +106,7 @@ public class OAuthClients {
         if (c.acceptsMetadataDocuments()) {
             supported.add(OAuthClient.METADATA_DOCUMENT);
         }
-        String server = OAuthDiscovery.host(c.authorizationEndpoint());
+        String server = OAuthHttp.host(c.authorizationEndpoint());
         String detail = c.acceptsMetadataDocuments()
                 ? "The authorization server " + server + " accepts client metadata documents, but Agent Hub has no public URL to "
                         + "serve one from (agent-hub.oauth.public-url), and it offers no dynamic client registration. Configure the "

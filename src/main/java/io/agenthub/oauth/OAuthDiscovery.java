@@ -204,11 +204,7 @@ public class OAuthDiscovery {
         return uri.getScheme() + "://" + uri.getRawAuthority();
     }
 
-    static String host(String url) {
-        try {
-            return URI.create(url).getHost();
-        } catch (IllegalArgumentException e) {
-            return "the server";
-        }
+    private static String host(String url) {
+        return OAuthHttp.host(url);
     }
 }
